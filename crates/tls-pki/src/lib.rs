@@ -1,0 +1,21 @@
+//! Keys, certificates, PKCS#12 bundles and CRLs exactly as Node's `tls` module
+//! accepts them, loaded without OpenSSL.
+//!
+//! # Design overview
+//!
+//! Node's `key`, `cert`, `ca`, `crl`, `pfx` and `passphrase` options take strings,
+//! buffers, lists of them and `{pem, passphrase}` / `{buf, passphrase}` objects. This
+//! crate turns each of those into the DER types of [`rustls_pki_types`], decrypting
+//! what is encrypted, and refuses what Node refuses with the code Node gives
+//! ([`Error::code`]). It also describes a certificate the way Node does
+//! (`X509Certificate#toLegacyObject()`, `getPeerCertificate()`), checks a host name
+//! against one (`tls.checkServerIdentity`), and makes keys, certificates, PKCS#12
+//! files and CRLs for tests and for the `nodetls cert/pfx/crl` commands.
+//!
+//! What it does not do: sockets, TLS, trust decisions. Those live in `tls-core`
+//! (verification) and `tls-node` (IO).
+#![forbid(unsafe_code)]
+
+pub mod error;
+
+pub use error::{Error, Result};

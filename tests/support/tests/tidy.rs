@@ -1,0 +1,125 @@
+//! Repository hygiene checks, run as plain tests (rust-analyzer's `tidy`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+/// Our "no OpenSSL" claim, machine-checked without cargo-deny: no package in the
+/// resolved dependency graph is OpenSSL, links it, or is aws-lc (C code).
+#[test]
+fn no_openssl_or_c_crypto_in_the_dependency_graph() {
+    let out = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .current_dir(root())
+        .output()
+        .expect("cargo metadata");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta = String::from_utf8(out.stdout).expect("utf-8");
+    let banned = [
+        "\"name\":\"openssl\"",
+        "\"name\":\"openssl-sys\"",
+        "\"name\":\"aws-lc-rs\"",
+        "\"name\":\"aws-lc-sys\"",
+        "\"name\":\"rustls-pemfile\"",
+        "\"links\":\"openssl\"",
+    ];
+    for b in banned {
+        assert!(!meta.contains(b), "dependency graph contains {b}");
+    }
+    // The graph is real: rustls and ring are in it.
+    assert!(meta.contains("\"name\":\"rustls\""));
+    assert!(meta.contains("\"name\":\"ring\""));
+}
+
+/// Every crate forbids unsafe code.
+#[test]
+fn every_crate_forbids_unsafe_code() {
+    let root = root();
+    for entry in [
+        "crates/tls-pki/src/lib.rs",
+        "crates/tls-core/src/lib.rs",
+        "crates/tls-node/src/lib.rs",
+        "crates/nodetls/src/main.rs",
+        "xtask/src/main.rs",
+        "tests/support/src/lib.rs",
+    ] {
+        let text = std::fs::read_to_string(root.join(entry)).expect(entry);
+        assert!(
+            text.contains("#![forbid(unsafe_code)]"),
+            "{entry} lacks #![forbid(unsafe_code)]"
+        );
+    }
+}
+
+/// docs/errors.md lists every code a crate can return: each `"CODE"` string literal
+/// returned from a `code()` table in the crates appears in the doc.
+#[test]
+fn errors_doc_lists_every_code() {
+    let root = root();
+    let doc = std::fs::read_to_string(root.join("docs/errors.md")).expect("docs/errors.md");
+    let mut missing = Vec::new();
+    for crate_dir in [
+        "crates/tls-pki/src",
+        "crates/tls-core/src",
+        "crates/tls-node/src",
+        "crates/nodetls/src",
+    ] {
+        for file in walk(&root.join(crate_dir)) {
+            let text = std::fs::read_to_string(&file).expect("read");
+            for code in quoted_codes(&text) {
+                if !doc.contains(&format!("`{code}`")) {
+                    missing.push(format!("{code} ({})", file.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "codes missing from docs/errors.md: {missing:#?}"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("dir").flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// String literals that look like Node/OpenSSL error codes: `ERR_...` or `E` + caps
+/// (ENOENT), as they appear in `code()` tables.
+fn quoted_codes(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for piece in text.split('"').skip(1).step_by(2) {
+        let is_code = (piece.starts_with("ERR_") && piece.len() > 4)
+            || (piece.len() >= 4
+                && piece.starts_with('E')
+                && !piece.contains('_')
+                && piece.chars().all(|c| c.is_ascii_uppercase()));
+        if is_code
+            && piece
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        {
+            out.push(piece.to_string());
+        }
+    }
+    out
+}
