@@ -10,6 +10,84 @@ pub enum Error {
     /// A key, certificate, PFX or CRL could not be loaded.
     #[error(transparent)]
     Pki(#[from] tls_pki::Error),
+    /// `minVersion`/`maxVersion` is not a version name Node knows.
+    #[error("{message}")]
+    InvalidProtocolVersion {
+        /// Node's message.
+        message: String,
+    },
+    /// `secureProtocol` names an unknown or disabled (SSLv2/SSLv3) method.
+    #[error("{message}")]
+    InvalidProtocolMethod {
+        /// Node's message.
+        message: String,
+    },
+    /// `secureProtocol` given with `minVersion`/`maxVersion`.
+    #[error("{message}")]
+    ProtocolVersionConflict {
+        /// Node's message.
+        message: String,
+    },
+    /// The version range leaves neither TLS 1.2 nor TLS 1.3.
+    #[error("{message}")]
+    NoProtocolsAvailable {
+        /// What was asked for.
+        message: String,
+    },
+    /// A `*_server_method` used by a client, or `*_client_method` by a server.
+    #[error("{message}")]
+    MethodRoleMismatch {
+        /// What was asked for.
+        message: String,
+    },
+    /// `secureOptions` has bits that are neither honoured nor moot here.
+    #[error("{message}")]
+    UnsupportedSecureOption {
+        /// Which bits.
+        message: String,
+    },
+    /// `ecdhCurve` names an unknown group, or one ring does not implement.
+    #[error("{message}")]
+    EcdhCurve {
+        /// Node's message, plus which group is unavailable.
+        message: String,
+    },
+    /// A value out of Node's range (e.g. an ALPN name over 255 bytes).
+    #[error("{message}")]
+    OutOfRange {
+        /// Node's message.
+        message: String,
+    },
+    /// An option value Node refuses (`ERR_INVALID_ARG_VALUE`).
+    #[error("{message}")]
+    InvalidArgValue {
+        /// Node's message.
+        message: String,
+    },
+    /// `ALPNCallback` returned a protocol the client did not offer.
+    #[error("{message}")]
+    AlpnCallbackInvalidResult {
+        /// Node's message.
+        message: String,
+    },
+    /// `ALPNCallback` and `ALPNProtocols` were both given.
+    #[error("The ALPNCallback and ALPNProtocols TLS options are mutually exclusive")]
+    AlpnCallbackWithProtocols,
+    /// `NPNProtocols` was given; NPN exists in neither Node 20 nor rustls.
+    #[error("NPNProtocols is not supported: NPN was removed from Node.js (v12) and is not implemented by rustls; use ALPNProtocols")]
+    NpnUnsupported,
+    /// `dhparam` is not DH parameters.
+    #[error("{message}")]
+    InvalidDhparam {
+        /// What is wrong.
+        message: String,
+    },
+    /// `dhparam` is valid but DHE suites do not exist in this stack.
+    #[error("{message}")]
+    DheUnsupported {
+        /// Why.
+        message: String,
+    },
 }
 
 impl Error {
@@ -17,6 +95,20 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Pki(e) => e.code(),
+            Error::InvalidProtocolVersion { .. } => "ERR_TLS_INVALID_PROTOCOL_VERSION",
+            Error::InvalidProtocolMethod { .. } => "ERR_TLS_INVALID_PROTOCOL_METHOD",
+            Error::ProtocolVersionConflict { .. } => "ERR_TLS_PROTOCOL_VERSION_CONFLICT",
+            Error::NoProtocolsAvailable { .. } => "ERR_SSL_NO_PROTOCOLS_AVAILABLE",
+            Error::MethodRoleMismatch { .. } => "ERR_SSL_CALLED_A_FUNCTION_YOU_SHOULD_NOT_CALL",
+            Error::UnsupportedSecureOption { .. } => "ERR_TLS_UNSUPPORTED_SECURE_OPTION",
+            Error::EcdhCurve { .. } => "ERR_CRYPTO_OPERATION_FAILED",
+            Error::OutOfRange { .. } => "ERR_OUT_OF_RANGE",
+            Error::InvalidArgValue { .. } => "ERR_INVALID_ARG_VALUE",
+            Error::AlpnCallbackInvalidResult { .. } => "ERR_TLS_ALPN_CALLBACK_INVALID_RESULT",
+            Error::AlpnCallbackWithProtocols => "ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS",
+            Error::NpnUnsupported => "ERR_TLS_NPN_UNSUPPORTED",
+            Error::InvalidDhparam { .. } => "ERR_TLS_INVALID_DHPARAM",
+            Error::DheUnsupported { .. } => "ERR_TLS_DHE_UNSUPPORTED",
         }
     }
 }

@@ -9,6 +9,14 @@
 //! builds configs, verifiers and hooks that `tls-node` drives.
 #![forbid(unsafe_code)]
 
+pub mod alpn;
+pub mod curves;
+pub mod dhparam;
 pub mod error;
+pub mod keylog;
+pub mod renegotiation;
+pub mod secure_options;
+pub mod sni;
+pub mod versions;
 
 pub use error::{Error, Result};

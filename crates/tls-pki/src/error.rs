@@ -35,7 +35,7 @@ pub fn io_error_code(err: &std::io::Error) -> &'static str {
         K::NotFound => "ENOENT",
         K::PermissionDenied => "EACCES",
         K::ConnectionRefused => "ECONNREFUSED",
-        K::ConnectionReset => "ECONNRESET",
+        K::ConnectionReset | K::UnexpectedEof => "ECONNRESET",
         K::ConnectionAborted => "ECONNABORTED",
         K::BrokenPipe => "EPIPE",
         K::AddrInUse => "EADDRINUSE",
@@ -45,7 +45,6 @@ pub fn io_error_code(err: &std::io::Error) -> &'static str {
         K::NotADirectory => "ENOTDIR",
         K::HostUnreachable => "EHOSTUNREACH",
         K::NetworkUnreachable => "ENETUNREACH",
-        K::UnexpectedEof => "ECONNRESET",
         K::InvalidInput => "EINVAL",
         _ => "EIO",
     }
