@@ -21,10 +21,16 @@ impl CliError {
         }
     }
 
+    /// An error already reported on stdout as an event line (serve/connect): exit
+    /// 1 without printing again.
+    pub(crate) fn reported() -> Self {
+        CliError::new("", "")
+    }
+
     /// Prints the error line and gives the exit status. A broken pipe on stdout
     /// exits quietly, like ripgrep.
     pub(crate) fn report(&self) -> ExitCode {
-        if self.code == "EPIPE" {
+        if self.code == "EPIPE" || self.code.is_empty() {
             return ExitCode::from(1);
         }
         let _ = writeln!(

@@ -8,8 +8,10 @@ mod ciphers;
 mod cli_error;
 mod connect;
 mod crl;
+mod events;
 mod pfx;
 mod serve;
+mod tls_args;
 mod x509;
 
 use std::process::ExitCode;

@@ -76,6 +76,21 @@ pub enum Error {
     /// `NPNProtocols` was given; NPN exists in neither Node 20 nor rustls.
     #[error("NPNProtocols is not supported: NPN was removed from Node.js (v12) and is not implemented by rustls; use ALPNProtocols")]
     NpnUnsupported,
+    /// `sigalgs` names an algorithm this stack does not implement.
+    #[error("{message}")]
+    InvalidSigalgs {
+        /// Which entry.
+        message: String,
+    },
+    /// A `session` option this process did not issue.
+    #[error("The session is not one this process issued: rustls client sessions cannot be serialised, so a session only resumes within the process that received it")]
+    InvalidSession,
+    /// A private key ring cannot sign with.
+    #[error("{message}")]
+    UnsupportedKey {
+        /// Why.
+        message: String,
+    },
     /// `dhparam` is not DH parameters.
     #[error("{message}")]
     InvalidDhparam {
@@ -107,6 +122,9 @@ impl Error {
             Error::AlpnCallbackInvalidResult { .. } => "ERR_TLS_ALPN_CALLBACK_INVALID_RESULT",
             Error::AlpnCallbackWithProtocols => "ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS",
             Error::NpnUnsupported => "ERR_TLS_NPN_UNSUPPORTED",
+            Error::InvalidSigalgs { .. } => "ERR_TLS_INVALID_SIGALGS",
+            Error::InvalidSession => "ERR_TLS_INVALID_SESSION",
+            Error::UnsupportedKey { .. } => "ERR_OSSL_UNSUPPORTED",
             Error::InvalidDhparam { .. } => "ERR_TLS_INVALID_DHPARAM",
             Error::DheUnsupported { .. } => "ERR_TLS_DHE_UNSUPPORTED",
         }

@@ -10,13 +10,20 @@
 #![forbid(unsafe_code)]
 
 pub mod alpn;
+pub mod cert_resolver;
+pub mod client_session;
+pub mod context;
 pub mod curves;
 pub mod dhparam;
 pub mod error;
 pub mod keylog;
+pub mod options;
 pub mod renegotiation;
 pub mod secure_options;
+pub mod sigalgs;
 pub mod sni;
 pub mod versions;
 
+pub use context::{create_secure_context, ClientSettings, SecureContext, ServerSettings};
 pub use error::{Error, Result};
+pub use options::SecureContextOptions;

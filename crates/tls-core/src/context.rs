@@ -1,0 +1,467 @@
+//! `tls.createSecureContext(options)`: every option parsed and checked once, then
+//! turned into rustls configs per role.
+//!
+//! A [`SecureContext`] is cheap to clone (an `Arc`). Servers call
+//! [`SecureContext::server_config`] once per server (and per SNI context), clients
+//! [`SecureContext::client_config`] once per connection (the client config carries
+//! that connection's `session` and `rejectUnauthorized`).
+
+use std::sync::Arc;
+
+use rustls::client::danger::ServerCertVerifier;
+use rustls::client::{Resumption, Tls12Resumption};
+use rustls::crypto::CryptoProvider;
+use rustls::server::danger::ClientCertVerifier;
+use rustls::server::StoresServerSessions;
+use rustls::sign::CertifiedKey;
+use rustls::{ClientConfig, KeyLog, ServerConfig, SignatureScheme};
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+
+use crate::cert_resolver::{NodeCertResolver, RestrictedKey};
+use crate::ciphers::{self, CipherSelection};
+use crate::client_session::{ConnectionSessionStore, Session, SessionCallback};
+use crate::curves::{self, Group};
+use crate::options::SecureContextOptions;
+use crate::secure_options::SecureOptions;
+use crate::session::{SessionCache, TicketKeys, Ticketer};
+use crate::verify::{
+    NodeClientCertVerifier, NodeServerCertVerifier, Purpose, TrustStore, VerifyError,
+};
+use crate::versions::VersionRange;
+use crate::{dhparam, sigalgs, Error, Result};
+
+/// OpenSSL's default session timeout for TLS methods, which Node keeps: 2 hours.
+pub const DEFAULT_SESSION_TIMEOUT: u32 = 7200;
+
+/// What `tls.createSecureContext()` returns: the parsed options, shared.
+#[derive(Clone)]
+pub struct SecureContext {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    keys: Vec<Arc<CertifiedKey>>,
+    trust: Arc<TrustStore>,
+    ciphers: CipherSelection,
+    groups: Vec<Group>,
+    versions: VersionRange,
+    honor_cipher_order: Option<bool>,
+    secure_options: SecureOptions,
+    sigalgs: Option<Arc<[SignatureScheme]>>,
+    session_timeout: u32,
+    session_id_context: Vec<u8>,
+    ticket_keys: TicketKeys,
+    session_cache: Arc<SessionCache>,
+    provider: Arc<CryptoProvider>,
+}
+
+impl std::fmt::Debug for SecureContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecureContext")
+            .field("keys", &self.inner.keys.len())
+            .field("ciphers", &self.inner.ciphers.names())
+            .field("groups", &self.inner.groups)
+            .field("versions", &self.inner.versions)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `tls.createSecureContext(options)`: loads and checks every option, failing with
+/// Node's code for anything Node refuses and with a documented code for anything
+/// this stack cannot honour.
+pub fn create_secure_context(options: &SecureContextOptions) -> Result<SecureContext> {
+    let secure_options = SecureOptions::from_bits(options.secure_options)?;
+    let versions = VersionRange::resolve(
+        options.min_version.as_deref(),
+        options.max_version.as_deref(),
+        options.secure_protocol.as_deref(),
+        secure_options,
+    )?;
+    let ciphers = match &options.ciphers {
+        Some(list) => ciphers::parse_cipher_list(list)?,
+        None => ciphers::parse_cipher_list(&ciphers::default_ciphers())?,
+    };
+    // Node raises the minimum to TLS 1.3 when the list leaves TLS 1.2 no suite.
+    let versions = if ciphers.tls12.is_empty() {
+        VersionRange {
+            no_tls12: true,
+            ..versions
+        }
+    } else if ciphers.tls13.is_empty() {
+        VersionRange {
+            no_tls13: true,
+            ..versions
+        }
+    } else {
+        versions
+    };
+    versions.rustls_versions()?;
+    let groups = curves::parse_ecdh_curve(
+        options
+            .ecdh_curve
+            .as_deref()
+            .unwrap_or(curves::DEFAULT_ECDH_CURVE),
+    )?;
+    if let Some(dh) = &options.dhparam {
+        dhparam::check_dhparam(dh)?;
+    }
+    let sigalgs = options
+        .sigalgs
+        .as_deref()
+        .map(sigalgs::parse_sigalgs)
+        .transpose()?
+        .map(Arc::from);
+
+    let provider = Arc::new(CryptoProvider {
+        cipher_suites: ciphers.suites(),
+        kx_groups: groups.iter().map(|g| g.kx_group()).collect(),
+        ..rustls::crypto::ring::default_provider()
+    });
+
+    let (keys, extra_ca) = load_key_pairs(options, &provider, sigalgs.as_ref())?;
+
+    let mut crls = Vec::new();
+    for crl in &options.crl {
+        crls.extend(tls_pki::load_crls(crl)?);
+    }
+    let trust = match &options.ca {
+        Some(ca) => {
+            let mut certs = Vec::new();
+            for pem in ca {
+                certs.extend(tls_pki::load_certificates(pem)?);
+            }
+            certs.extend(extra_ca);
+            TrustStore::new(certs, crls)?
+        }
+        None => TrustStore::mozilla_with(extra_ca, crls)?,
+    };
+
+    let session_timeout = options.session_timeout.unwrap_or(DEFAULT_SESSION_TIMEOUT);
+    let ticket_keys = match &options.ticket_keys {
+        Some(k) => TicketKeys::from_bytes(k)?,
+        None => TicketKeys::random(),
+    };
+    let session_id_context = options
+        .session_id_context
+        .as_ref()
+        .map(|s| s.as_bytes().to_vec())
+        .unwrap_or_default();
+    let session_cache = Arc::new(SessionCache::new(session_timeout, &session_id_context)?);
+
+    Ok(SecureContext {
+        inner: Arc::new(Inner {
+            keys,
+            trust: Arc::new(trust),
+            ciphers,
+            groups,
+            versions,
+            honor_cipher_order: options.honor_cipher_order,
+            secure_options,
+            sigalgs,
+            session_timeout,
+            session_id_context,
+            ticket_keys,
+            session_cache,
+            provider,
+        }),
+    })
+}
+
+/// Pairs keys with certificates as OpenSSL's per-type slots do: a key and a
+/// certificate of the same type must match (`ERR_OSSL_X509_KEY_VALUES_MISMATCH`);
+/// a key or certificate without a partner is kept out (its handshakes fail, as in
+/// Node, which accepts such a context). Returns the pairs and the PFX CA certs.
+fn load_key_pairs(
+    options: &SecureContextOptions,
+    provider: &CryptoProvider,
+    sigalgs: Option<&Arc<[SignatureScheme]>>,
+) -> Result<(Vec<Arc<CertifiedKey>>, Vec<CertificateDer<'static>>)> {
+    let passphrase = options.passphrase.as_deref();
+    let mut chains: Vec<Vec<CertificateDer<'static>>> = Vec::new();
+    let mut keys: Vec<PrivateKeyDer<'static>> = Vec::new();
+    let mut extra_ca = Vec::new();
+    for pfx in &options.pfx {
+        let p = tls_pki::load_pfx(&pfx.buf, pfx.passphrase.as_deref().or(passphrase))?;
+        let mut chain = vec![p.cert];
+        chain.extend(p.ca.iter().cloned());
+        extra_ca.extend(p.ca);
+        chains.push(chain);
+        keys.push(p.key);
+    }
+    for cert in &options.cert {
+        let chain = tls_pki::load_certificates(cert)?;
+        if !chain.is_empty() {
+            chains.push(chain);
+        }
+    }
+    for key in &options.key {
+        keys.push(tls_pki::load_private_key(
+            &key.pem,
+            key.passphrase.as_deref().or(passphrase),
+        )?);
+    }
+
+    let mut pairs = Vec::new();
+    for key in keys {
+        let slot = tls_pki::key_slot(&key);
+        // The last certificate loaded for a slot is the one OpenSSL keeps.
+        let Some(chain) = chains
+            .iter()
+            .rev()
+            .find(|c| tls_pki::certificate_slot(&c[0]) == Some(slot))
+        else {
+            continue;
+        };
+        tls_pki::check_private_key(&key, &chain[0])?;
+        let signing =
+            provider
+                .key_provider
+                .load_private_key(key)
+                .map_err(|e| Error::UnsupportedKey {
+                    message: format!("this key cannot sign with ring: {e}"),
+                })?;
+        let signing = match sigalgs {
+            Some(allowed) => Arc::new(RestrictedKey::new(signing, allowed.clone())) as _,
+            None => signing,
+        };
+        pairs.push(Arc::new(CertifiedKey::new(chain.clone(), signing)));
+    }
+    Ok((pairs, extra_ca))
+}
+
+/// Server-side settings that are not part of the secure context (the rest of
+/// `tls.createServer()`'s options).
+///
+/// # Defaults
+/// No client certificate requested, `rejectUnauthorized: true`, no ALPN, cipher
+/// order honoured (Node's `tls.Server` default), no key log.
+#[derive(Clone)]
+pub struct ServerSettings {
+    /// `requestCert`.
+    pub request_cert: bool,
+    /// `rejectUnauthorized` (with `requestCert`: refuse clients that do not verify).
+    pub reject_unauthorized: bool,
+    /// `ALPNProtocols`, already validated.
+    pub alpn_protocols: Vec<Vec<u8>>,
+    /// Where TLS secrets go (`keylog` event).
+    pub key_log: Option<Arc<dyn KeyLog>>,
+    /// A session store replacing the context's cache (the per-connection store of
+    /// `newSession`/`resumeSession` hooks).
+    pub session_storage: Option<Arc<dyn StoresServerSessions>>,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        ServerSettings {
+            request_cert: false,
+            reject_unauthorized: true,
+            alpn_protocols: Vec::new(),
+            key_log: None,
+            session_storage: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for ServerSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerSettings")
+            .field("request_cert", &self.request_cert)
+            .field("reject_unauthorized", &self.reject_unauthorized)
+            .field("alpn_protocols", &self.alpn_protocols)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Client-side settings of `tls.connect()` that are not part of the context.
+///
+/// # Defaults
+/// `rejectUnauthorized: true`, no ALPN, no session, SNI off.
+#[derive(Clone)]
+pub struct ClientSettings {
+    /// `rejectUnauthorized`.
+    pub reject_unauthorized: bool,
+    /// `ALPNProtocols`, already validated.
+    pub alpn_protocols: Vec<Vec<u8>>,
+    /// `session`: resume this session.
+    pub session: Option<Session>,
+    /// Receives the sessions the server grants (`session` event).
+    pub on_session: Option<SessionCallback>,
+    /// Whether to send SNI (Node sends it only when `servername` is given).
+    pub send_sni: bool,
+    /// Where TLS secrets go (`keylog` event).
+    pub key_log: Option<Arc<dyn KeyLog>>,
+}
+
+impl Default for ClientSettings {
+    fn default() -> Self {
+        ClientSettings {
+            reject_unauthorized: true,
+            alpn_protocols: Vec::new(),
+            session: None,
+            on_session: None,
+            send_sni: false,
+            key_log: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for ClientSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientSettings")
+            .field("reject_unauthorized", &self.reject_unauthorized)
+            .field("alpn_protocols", &self.alpn_protocols)
+            .field("session", &self.session)
+            .field("send_sni", &self.send_sni)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SecureContext {
+    /// A rustls server config for this context (Node's `tls.Server`): the server's
+    /// cipher order wins unless `honorCipherOrder: false` was given explicitly.
+    pub fn server_config(&self, settings: &ServerSettings) -> Result<ServerConfig> {
+        let inner = &self.inner;
+        inner.versions.check_role(true)?;
+        let builder = ServerConfig::builder_with_provider(inner.provider.clone())
+            .with_protocol_versions(&inner.versions.rustls_versions()?)
+            .map_err(|e| Error::NoProtocolsAvailable {
+                message: format!("no protocols available: {e}"),
+            })?;
+        let builder = if settings.request_cert {
+            let verifier: Arc<dyn ClientCertVerifier> = Arc::new(NodeClientCertVerifier::new(
+                inner.trust.clone(),
+                settings.reject_unauthorized,
+                inner.provider.clone(),
+                inner.sigalgs.clone(),
+            ));
+            builder.with_client_cert_verifier(verifier)
+        } else {
+            builder.with_no_client_auth()
+        };
+        let mut config =
+            builder.with_cert_resolver(Arc::new(NodeCertResolver::new(inner.keys.clone())));
+        config.ignore_client_order = inner.honor_cipher_order.unwrap_or(true)
+            || inner
+                .secure_options
+                .contains(SecureOptions::CIPHER_SERVER_PREFERENCE);
+        config.alpn_protocols.clone_from(&settings.alpn_protocols);
+        config.session_storage = settings
+            .session_storage
+            .clone()
+            .unwrap_or_else(|| inner.session_cache.clone());
+        if inner.secure_options.contains(SecureOptions::NO_TICKET) {
+            // OpenSSL with SSL_OP_NO_TICKET issues stateful TLS 1.3 tickets and
+            // TLS 1.2 session IDs; rustls does the same with no ticketer.
+            config.ticketer = Arc::new(NeverTickets);
+        } else {
+            config.ticketer = Arc::new(Ticketer::new(
+                inner.ticket_keys.clone(),
+                inner.session_timeout,
+            ));
+        }
+        if let Some(kl) = &settings.key_log {
+            config.key_log = kl.clone();
+        }
+        Ok(config)
+    }
+
+    /// A rustls client config for one `tls.connect()`.
+    pub fn client_config(&self, settings: &ClientSettings) -> Result<ClientConfig> {
+        let inner = &self.inner;
+        inner.versions.check_role(false)?;
+        let verifier: Arc<dyn ServerCertVerifier> = Arc::new(NodeServerCertVerifier::new(
+            inner.trust.clone(),
+            settings.reject_unauthorized,
+            inner.provider.clone(),
+            inner.sigalgs.clone(),
+        ));
+        let mut config = ClientConfig::builder_with_provider(inner.provider.clone())
+            .with_protocol_versions(&inner.versions.rustls_versions()?)
+            .map_err(|e| Error::NoProtocolsAvailable {
+                message: format!("no protocols available: {e}"),
+            })?
+            .dangerous()
+            .with_custom_certificate_verifier(verifier)
+            .with_client_cert_resolver(Arc::new(NodeCertResolver::new(inner.keys.clone())));
+        config.alpn_protocols.clone_from(&settings.alpn_protocols);
+        config.enable_sni = settings.send_sni;
+        let on_session = settings
+            .on_session
+            .clone()
+            .unwrap_or_else(|| Arc::new(|_s: Session| {}));
+        let store = Arc::new(ConnectionSessionStore::new(
+            settings.session.as_ref(),
+            on_session,
+        ));
+        let tls12 = if inner.secure_options.contains(SecureOptions::NO_TICKET) {
+            Tls12Resumption::SessionIdOnly
+        } else {
+            Tls12Resumption::SessionIdOrTickets
+        };
+        config.resumption = Resumption::store(store).tls12_resumption(tls12);
+        if let Some(kl) = &settings.key_log {
+            config.key_log = kl.clone();
+        }
+        Ok(config)
+    }
+
+    /// Verifies a peer's chain as Node does after the handshake (`authorized`,
+    /// `authorizationError`). Hostnames are not checked here
+    /// (`checkServerIdentity` does that).
+    pub fn verify_peer(
+        &self,
+        chain: &[CertificateDer<'_>],
+        purpose: Purpose,
+    ) -> std::result::Result<(), VerifyError> {
+        crate::verify::verify_peer_chain(&self.inner.trust, chain, purpose)
+    }
+
+    /// The suites enabled, in preference order (OpenSSL/IANA names).
+    pub fn cipher_names(&self) -> Vec<&'static str> {
+        self.inner.ciphers.names()
+    }
+
+    /// The key-exchange groups enabled, in preference order.
+    pub fn groups(&self) -> &[Group] {
+        &self.inner.groups
+    }
+
+    /// The ticket keys (`server.getTicketKeys()` / `setTicketKeys()`).
+    pub fn ticket_keys(&self) -> &TicketKeys {
+        &self.inner.ticket_keys
+    }
+
+    /// `sessionTimeout`, in seconds.
+    pub fn session_timeout(&self) -> u32 {
+        self.inner.session_timeout
+    }
+
+    /// `sessionIdContext` as bytes (empty when not given).
+    pub fn session_id_context(&self) -> &[u8] {
+        &self.inner.session_id_context
+    }
+
+    /// Whether the context has at least one usable key/certificate pair.
+    pub fn has_certificate(&self) -> bool {
+        !self.inner.keys.is_empty()
+    }
+}
+
+/// No stateless tickets (`SSL_OP_NO_TICKET`).
+#[derive(Debug)]
+struct NeverTickets;
+
+impl rustls::server::ProducesTickets for NeverTickets {
+    fn enabled(&self) -> bool {
+        false
+    }
+    fn lifetime(&self) -> u32 {
+        0
+    }
+    fn encrypt(&self, _plain: &[u8]) -> Option<Vec<u8>> {
+        None
+    }
+    fn decrypt(&self, _cipher: &[u8]) -> Option<Vec<u8>> {
+        None
+    }
+}

@@ -1,0 +1,148 @@
+//! The byte streams a TLS socket can run over: TCP, Unix sockets, or any
+//! `AsyncRead + AsyncWrite` (Node's `socket` option: STARTTLS over an existing
+//! connection, an in-memory duplex, ...).
+
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+/// Any stream a TLS socket can wrap.
+pub trait Io: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
+
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Io for T {}
+
+/// A boxed [`Io`].
+pub type BoxIo = Box<dyn Io>;
+
+/// The addresses of the underlying socket, as Node's `address()`,
+/// `remoteAddress` etc. report them (`None` for Unix sockets and plain streams).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Addresses {
+    /// `localAddress` / `localPort`.
+    pub local: Option<SocketAddr>,
+    /// `remoteAddress` / `remotePort` / `remoteFamily`.
+    pub remote: Option<SocketAddr>,
+}
+
+/// Node's `{address, family, port}` object.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AddressInfo {
+    /// The IP address as text (`"127.0.0.1"`, `"::1"`).
+    pub address: String,
+    /// `"IPv4"` or `"IPv6"`.
+    pub family: &'static str,
+    /// The port.
+    pub port: u16,
+}
+
+impl From<SocketAddr> for AddressInfo {
+    fn from(a: SocketAddr) -> Self {
+        AddressInfo {
+            address: a.ip().to_string(),
+            family: family(&a),
+            port: a.port(),
+        }
+    }
+}
+
+/// `"IPv4"` or `"IPv6"`.
+pub fn family(a: &SocketAddr) -> &'static str {
+    if a.is_ipv4() {
+        "IPv4"
+    } else {
+        "IPv6"
+    }
+}
+
+/// Records the bytes read through it until [`Recording::stop`], so the server can
+/// look at the raw ClientHello (session ID for `resumeSession`, OCSP request) after
+/// rustls has parsed it.
+pub(crate) struct Recording<T> {
+    inner: T,
+    record: Option<Arc<Mutex<Option<Vec<u8>>>>>,
+}
+
+/// A handle on what a [`Recording`] has read.
+#[derive(Clone, Default)]
+pub(crate) struct RecordHandle(Arc<Mutex<Option<Vec<u8>>>>);
+
+impl RecordHandle {
+    /// The bytes read so far; recording stops.
+    pub(crate) fn stop(&self) -> Vec<u8> {
+        crate::socket::lock(&self.0).take().unwrap_or_default()
+    }
+}
+
+impl<T> Recording<T> {
+    pub(crate) fn new(inner: T) -> (Self, RecordHandle) {
+        let shared = Arc::new(Mutex::new(Some(Vec::new())));
+        (
+            Recording {
+                inner,
+                record: Some(shared.clone()),
+            },
+            RecordHandle(shared),
+        )
+    }
+
+    /// A wrapper that records nothing.
+    pub(crate) fn passthrough(inner: T) -> Self {
+        Recording {
+            inner,
+            record: None,
+        }
+    }
+
+    /// The wrapped stream.
+    pub(crate) fn inner(&self) -> &T {
+        &self.inner
+    }
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for Recording<T> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let this = &mut *self;
+        let res = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if let Some(shared) = &this.record {
+            let mut guard = crate::socket::lock(shared);
+            match guard.as_mut() {
+                // A ClientHello is at most a few records; past this it is not one.
+                Some(rec) if rec.len() < 64 * 1024 => {
+                    rec.extend_from_slice(&buf.filled()[before..])
+                }
+                Some(_) => {}
+                None => {
+                    drop(guard);
+                    this.record = None;
+                }
+            }
+        }
+        res
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for Recording<T> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
