@@ -1,15 +1,94 @@
-//! `nodetls x509 FILE [--passphrase P]` (shared/spec/cli.md).
+//! `nodetls x509 FILE [--passphrase P]` (shared/spec/cli.md, "nodetls x509"):
+//! prints the legacy object of `new crypto.X509Certificate(buf).toLegacyObject()`
+//! as one JSON line.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use tls_pki::LegacyCertificate;
 
 use crate::CliError;
 
 /// Node's legacy certificate object as JSON.
 #[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+pub(crate) struct Args {
+    /// A PEM or DER certificate, or a DER PKCS#12 file.
+    file: PathBuf,
+    /// Passphrase of a PKCS#12 file (Node's `passphrase` option).
+    #[arg(long)]
+    passphrase: Option<String>,
+}
 
 /// Runs the sub-command.
-pub(crate) fn run(_args: Args) -> Result<(), CliError> {
+pub(crate) fn run(args: Args) -> Result<(), CliError> {
+    let data = std::fs::read(&args.file).map_err(|e| {
+        CliError::new(
+            tls_pki::error::io_error_code(&e),
+            format!("{}: {e}", args.file.display()),
+        )
+    })?;
+    let cert = load(&data, args.passphrase.as_deref())?;
+    let mut line =
+        serde_json::to_string(&cert.to_json()).map_err(|e| CliError::new("EIO", e.to_string()))?;
+    line.push('\n');
+    std::io::stdout().write_all(line.as_bytes())?;
+    Ok(())
+}
+
+/// Steps 1-3 of the contract: PEM/DER certificate, else PKCS#12, else the error of
+/// step 1.
+fn load(data: &[u8], passphrase: Option<&str>) -> Result<LegacyCertificate, CliError> {
+    let first = match LegacyCertificate::from_x509_input(data) {
+        Ok(cert) => return Ok(cert),
+        Err(e) => e,
+    };
+    if is_der_pkcs12(data) {
+        return load_pkcs12(data, passphrase);
+    }
+    Err(first.into())
+}
+
+/// Step 2: the leaf certificate of a PKCS#12 file, opened as Node's `pfx` option.
+///
+/// MERGE: needs `tls_pki::load_pfx(data, passphrase) -> Result<Pfx>` (with
+/// `pub cert: CertificateDer<'static>`), written on another branch. With it the
+/// body is:
+/// `let pfx = tls_pki::load_pfx(data, passphrase)?;
+///  Ok(LegacyCertificate::from_der(pfx.cert.as_ref())?)`
+fn load_pkcs12(_data: &[u8], _passphrase: Option<&str>) -> Result<LegacyCertificate, CliError> {
     Err(CliError::new(
         "ERR_NODETLS_NOT_BUILT",
-        "this sub-command is not built yet",
+        "PKCS#12 input needs the PFX loader, which this build does not have yet",
     ))
+}
+
+/// DER PKCS#12: `SEQUENCE { INTEGER 3, ... }` (PFX version 3).
+fn is_der_pkcs12(data: &[u8]) -> bool {
+    let Some((&0x30, rest)) = data.split_first() else {
+        return false;
+    };
+    // Skip the SEQUENCE length (short or long form).
+    let body = match rest.split_first() {
+        Some((&l, r)) if l < 0x80 => r,
+        Some((&l, r)) if (0x81..=0x84).contains(&l) => {
+            r.get(usize::from(l & 0x7f)..).unwrap_or(&[])
+        }
+        _ => return false,
+    };
+    body.starts_with(&[0x02, 0x01, 0x03])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_der_pkcs12;
+
+    #[test]
+    fn detects_pfx_version_3() {
+        assert!(is_der_pkcs12(&[
+            0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x03, 0x30
+        ]));
+        assert!(is_der_pkcs12(&[0x30, 0x10, 0x02, 0x01, 0x03]));
+        assert!(!is_der_pkcs12(&[0x30, 0x82, 0x01, 0x00, 0x30, 0x82]));
+        assert!(!is_der_pkcs12(&[]));
+    }
 }

@@ -17,6 +17,25 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Bytes that `new crypto.X509Certificate(buf)` would refuse; the code is the
+    /// PEM or ASN.1 reason Node reports (see [`crate::legacy::CertificateInputError`]).
+    #[error("{0}")]
+    CertificateInput(#[from] crate::legacy::CertificateInputError),
+    /// `tls.checkServerIdentity`: the host name or IP address is not one the
+    /// certificate names (`ERR_TLS_CERT_ALTNAME_INVALID`). `reason` is Node's text
+    /// (`"Host: x. is not in the cert's altnames: DNS:..."`).
+    #[error("Hostname/IP does not match certificate's altnames: {reason}")]
+    CertAltnameInvalid {
+        /// Node's `err.reason`.
+        reason: String,
+        /// Node's `err.host`: the host name checked, without a trailing dot.
+        host: String,
+    },
+    /// `tls.checkServerIdentity`: a quoted `subjectaltname` entry is not a valid
+    /// JSON string (`ERR_TLS_CERT_ALTNAME_FORMAT`). Node's own objects never
+    /// produce this; a hand-built [`crate::legacy::LegacyCertificate`] can.
+    #[error("Invalid subject alternative name string")]
+    CertAltnameFormat,
 }
 
 impl Error {
@@ -24,6 +43,9 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Io { source, .. } => io_error_code(source),
+            Error::CertificateInput(e) => e.code(),
+            Error::CertAltnameInvalid { .. } => "ERR_TLS_CERT_ALTNAME_INVALID",
+            Error::CertAltnameFormat => "ERR_TLS_CERT_ALTNAME_FORMAT",
         }
     }
 }

@@ -17,5 +17,9 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod identity;
+pub mod legacy;
 
 pub use error::{Error, Result};
+pub use identity::check_server_identity;
+pub use legacy::{LegacyCertificate, PeerCertificate};

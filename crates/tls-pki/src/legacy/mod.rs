@@ -1,0 +1,86 @@
+//! Node's legacy certificate object (`X509Certificate#toLegacyObject()`,
+//! `tlsSocket.getPeerCertificate([detailed])`), built without OpenSSL.
+//!
+//! The formats are Node 20's, read from its sources (`src/crypto/crypto_common.cc`,
+//! `lib/_tls_common.js`) and checked against a live `node` by the
+//! `legacy_object` tests.
+
+mod cert;
+mod der;
+mod general_name;
+mod input;
+mod name;
+mod oids;
+mod peer;
+mod time;
+
+pub use cert::{LegacyCertificate, LegacyField, LegacyPublicKey};
+pub use name::{DistinguishedName, NameValue};
+pub use peer::PeerCertificate;
+
+pub(crate) use general_name::json_string as json_string_value;
+
+/// Why bytes could not be read as a certificate, with the code Node 20 reports
+/// for `new crypto.X509Certificate(buf)` on the same bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CertificateInputError {
+    /// No certificate PEM block and not a DER certificate: garbage, a key, a CRL,
+    /// an empty buffer (`ERR_OSSL_PEM_NO_START_LINE`).
+    #[error("no start line: no certificate found")]
+    PemNoStartLine,
+    /// A PEM block without its END line, or with another END line
+    /// (`ERR_OSSL_PEM_BAD_END_LINE`).
+    #[error("bad end line: truncated or malformed PEM")]
+    PemBadEndLine,
+    /// A PEM block whose body is not base64 (`ERR_OSSL_PEM_BAD_BASE64_DECODE`).
+    #[error("bad base64 decode")]
+    PemBadBase64Decode,
+    /// A certificate block with headers that are not `Proc-Type: 4,...`
+    /// (`ERR_OSSL_PEM_NOT_PROC_TYPE`).
+    #[error("not proc type: unexpected PEM headers")]
+    PemNotProcType,
+    /// A certificate block with `Proc-Type: 4,` but not `ENCRYPTED`
+    /// (`ERR_OSSL_PEM_NOT_ENCRYPTED`).
+    #[error("not encrypted: unsupported PEM Proc-Type")]
+    PemNotEncrypted,
+    /// An encrypted certificate block (`Proc-Type: 4,ENCRYPTED`). Node has no
+    /// passphrase for certificates and fails to decrypt (`ERR_OSSL_BAD_DECRYPT` in
+    /// practice); so do we, without trying.
+    #[error("bad decrypt: encrypted PEM certificates are not supported")]
+    PemEncrypted,
+    /// A length runs past the end of the data (`ERR_OSSL_ASN1_TOO_LONG`).
+    #[error("asn1: too long")]
+    Asn1TooLong,
+    /// An element with the wrong type (`ERR_OSSL_ASN1_WRONG_TAG`).
+    #[error("asn1: wrong tag")]
+    Asn1WrongTag,
+    /// A required element is missing (`ERR_OSSL_ASN1_FIELD_MISSING`).
+    #[error("asn1: field missing")]
+    Asn1FieldMissing,
+    /// A badly encoded INTEGER (`ERR_OSSL_ASN1_ILLEGAL_PADDING`).
+    #[error("asn1: illegal padding")]
+    Asn1IllegalPadding,
+    /// An element header OpenSSL refuses (`ERR_OSSL_ASN1_BAD_OBJECT_HEADER`).
+    #[error("asn1: bad object header")]
+    Asn1BadObjectHeader,
+}
+
+impl CertificateInputError {
+    /// Node's `err.code`.
+    pub fn code(self) -> &'static str {
+        match self {
+            CertificateInputError::PemNoStartLine => "ERR_OSSL_PEM_NO_START_LINE",
+            CertificateInputError::PemBadEndLine => "ERR_OSSL_PEM_BAD_END_LINE",
+            CertificateInputError::PemBadBase64Decode => "ERR_OSSL_PEM_BAD_BASE64_DECODE",
+            CertificateInputError::PemNotProcType => "ERR_OSSL_PEM_NOT_PROC_TYPE",
+            CertificateInputError::PemNotEncrypted => "ERR_OSSL_PEM_NOT_ENCRYPTED",
+            CertificateInputError::PemEncrypted => "ERR_OSSL_BAD_DECRYPT",
+            CertificateInputError::Asn1TooLong => "ERR_OSSL_ASN1_TOO_LONG",
+            CertificateInputError::Asn1WrongTag => "ERR_OSSL_ASN1_WRONG_TAG",
+            CertificateInputError::Asn1FieldMissing => "ERR_OSSL_ASN1_FIELD_MISSING",
+            CertificateInputError::Asn1IllegalPadding => "ERR_OSSL_ASN1_ILLEGAL_PADDING",
+            CertificateInputError::Asn1BadObjectHeader => "ERR_OSSL_ASN1_BAD_OBJECT_HEADER",
+        }
+    }
+}
