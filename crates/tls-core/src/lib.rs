@@ -9,6 +9,7 @@
 //! builds configs, verifiers and hooks that `tls-node` drives.
 #![forbid(unsafe_code)]
 
+pub mod ciphers;
 pub mod error;
 
 pub use error::{Error, Result};
