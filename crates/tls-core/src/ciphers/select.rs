@@ -286,7 +286,10 @@ mod tests {
         assert_eq!(code("TLS_FOO"), Some("ERR_SSL_NO_CIPHER_MATCH"));
         assert_eq!(code("FOO"), Some("ERR_SSL_NO_CIPHER_MATCH"));
         assert_eq!(code("ALL:&"), Some("ERR_SSL_INVALID_COMMAND"));
-        assert_eq!(code("TLS_AES_128_CCM_SHA256"), Some("ERR_SSL_NO_CIPHER_MATCH"));
+        assert_eq!(
+            code("TLS_AES_128_CCM_SHA256"),
+            Some("ERR_SSL_NO_CIPHER_MATCH")
+        );
         // kRSA selects suites (none implemented); the default TLS 1.3 ones remain.
         assert_eq!(code("kRSA"), None);
         assert_eq!(code(""), None);
