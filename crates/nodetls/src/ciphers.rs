@@ -1,15 +1,25 @@
-//! `nodetls ciphers [LIST]` (shared/spec/cli.md).
+//! `nodetls ciphers [LIST]` (shared/spec/cli.md): the suites
+//! `tls.createSecureContext({ciphers: LIST})` enables and this stack implements.
+
+use std::io::Write;
 
 use crate::CliError;
 
-/// the suites a cipher list enables.
+/// The suites a cipher list enables, colon-separated on one line, in preference
+/// order. `--` ends the flags, so a list may start with `-`
+/// (`nodetls ciphers -- -ALL:HIGH`).
 #[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+pub(crate) struct Args {
+    /// Node's `ciphers` option (OpenSSL cipher-list syntax plus `TLS_` entries);
+    /// absent or empty: `tls.DEFAULT_CIPHERS`.
+    list: Option<String>,
+}
 
-/// Runs the sub-command.
-pub(crate) fn run(_args: Args) -> Result<(), CliError> {
-    Err(CliError::new(
-        "ERR_NODETLS_NOT_BUILT",
-        "this sub-command is not built yet",
-    ))
+/// Runs the sub-command: prints the names, or fails with Node's code.
+pub(crate) fn run(args: Args) -> Result<(), CliError> {
+    let selection = tls_core::ciphers::parse_cipher_list(args.list.as_deref().unwrap_or(""))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", selection.names().join(":"))?;
+    out.flush()?;
+    Ok(())
 }

@@ -102,6 +102,34 @@ pub enum Error {
     DheUnsupported {
         /// Why.
         message: String,
+
+    /// `ciphers` has no entry at all (`":"`): neither a TLS 1.3 nor a TLS 1.2
+    /// part. Node: `ERR_INVALID_ARG_VALUE`.
+    #[error("The property 'options.ciphers' is invalid. Received {list:?}")]
+    CipherListEmpty {
+        /// The list as given.
+        list: String,
+    },
+
+    /// `ciphers` selects no suite: the TLS 1.3 part names no known suite, the
+    /// TLS 1.2 part selects none of OpenSSL's, or none of the suites it selects
+    /// is implemented here. Node: `ERR_SSL_NO_CIPHER_MATCH` (the last case is
+    /// ours: Node accepts e.g. `TLS_AES_128_CCM_SHA256`, which rustls lacks).
+    #[error("no cipher match: {reason} (ciphers {list:?})")]
+    NoCipherMatch {
+        /// The list as given.
+        list: String,
+        /// Which of the three cases.
+        reason: &'static str,
+    },
+
+    /// The TLS 1.2 part of `ciphers` has a character OpenSSL's grammar rejects
+    /// (`&`, a tab, a dangling `+` or `-`) or a bad `@` command (`@FOO`,
+    /// `@SECLEVEL=9`). Node: `ERR_SSL_INVALID_COMMAND`.
+    #[error("invalid command in cipher list {list:?}")]
+    InvalidCipherCommand {
+        /// The list as given.
+        list: String,
     },
 }
 
@@ -127,6 +155,9 @@ impl Error {
             Error::UnsupportedKey { .. } => "ERR_OSSL_UNSUPPORTED",
             Error::InvalidDhparam { .. } => "ERR_TLS_INVALID_DHPARAM",
             Error::DheUnsupported { .. } => "ERR_TLS_DHE_UNSUPPORTED",
+            Error::CipherListEmpty { .. } => "ERR_INVALID_ARG_VALUE",
+            Error::NoCipherMatch { .. } => "ERR_SSL_NO_CIPHER_MATCH",
+            Error::InvalidCipherCommand { .. } => "ERR_SSL_INVALID_COMMAND",
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod client_session;
 pub mod context;
 pub mod curves;
 pub mod dhparam;
+pub mod ciphers;
 pub mod error;
 pub mod keylog;
 pub mod options;

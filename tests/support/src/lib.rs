@@ -5,6 +5,8 @@
 //! CI must never go green by testing nothing.
 #![forbid(unsafe_code)]
 
+pub mod cli;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
