@@ -10,6 +10,9 @@ pub enum Error {
     /// A key, certificate, PFX or CRL could not be loaded.
     #[error(transparent)]
     Pki(#[from] tls_pki::Error),
+    /// A `crl` entry is not a CRL (Node: "Failed to parse CRL").
+    #[error("Failed to parse CRL")]
+    CrlParse,
 }
 
 impl Error {
@@ -17,6 +20,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Pki(e) => e.code(),
+            Error::CrlParse => "ERR_CRYPTO_OPERATION_FAILED",
         }
     }
 }
