@@ -131,6 +131,9 @@ pub enum Error {
         /// The list as given.
         list: String,
     },
+    /// A `crl` entry is not a CRL (Node: "Failed to parse CRL").
+    #[error("Failed to parse CRL")]
+    CrlParse,
 }
 
 impl Error {
@@ -158,6 +161,7 @@ impl Error {
             Error::CipherListEmpty { .. } => "ERR_INVALID_ARG_VALUE",
             Error::NoCipherMatch { .. } => "ERR_SSL_NO_CIPHER_MATCH",
             Error::InvalidCipherCommand { .. } => "ERR_SSL_INVALID_COMMAND",
+            Error::CrlParse => "ERR_CRYPTO_OPERATION_FAILED",
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod secure_options;
 pub mod sigalgs;
 pub mod sni;
 pub mod versions;
+pub mod verify;
 
 pub use context::{create_secure_context, ClientSettings, SecureContext, ServerSettings};
 pub use error::{Error, Result};
