@@ -10,5 +10,6 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod session;
 
 pub use error::{Error, Result};
