@@ -25,6 +25,7 @@ pub mod sigalgs;
 pub mod sni;
 pub mod versions;
 pub mod verify;
+pub mod session;
 
 pub use context::{create_secure_context, ClientSettings, SecureContext, ServerSettings};
 pub use error::{Error, Result};
