@@ -36,6 +36,137 @@ pub enum Error {
     /// produce this; a hand-built [`crate::legacy::LegacyCertificate`] can.
     #[error("Invalid subject alternative name string")]
     CertAltnameFormat,
+
+    /// No PEM block of the expected kind (`cert`: garbage, a key, a CRL, DER, an
+    /// empty buffer): OpenSSL's `no start line`.
+    #[error("no start line: no PEM {expected} block found")]
+    PemNoStartLine {
+        /// The kind of block that was looked for.
+        expected: &'static str,
+    },
+
+    /// A PEM block without its matching `-----END ...-----` line (truncated input).
+    #[error("bad end line: PEM block not terminated")]
+    PemBadEndLine,
+
+    /// A PEM block whose body is not valid base64.
+    #[error("bad base64 decode in PEM block")]
+    PemBadBase64,
+
+    /// A PEM `CERTIFICATE` block with an empty body. Node throws without a code
+    /// (message `SSL_CTX_use_certificate_chain`); project code.
+    #[error("empty PEM certificate block")]
+    EmptyPemBlock,
+
+    /// A certificate's DER is malformed; the reason mirrors OpenSSL's ASN.1 decoder.
+    #[error("malformed certificate: {0}")]
+    BadCertificate(Asn1Reason),
+
+    /// A private key that cannot be decoded (garbage, truncated PEM, wrong label for
+    /// the contents, a public key, an unknown algorithm): OpenSSL's decoder
+    /// `unsupported`.
+    #[error("unsupported: no decodable private key ({reason})")]
+    KeyUnsupported {
+        /// What was wrong, for humans.
+        reason: &'static str,
+    },
+
+    /// An encrypted key that does not decrypt to a valid key with the passphrase
+    /// given (wrong or missing passphrase).
+    #[error("bad decrypt: wrong or missing passphrase")]
+    BadDecrypt,
+
+    /// A key Node loads but OpenSSL cannot use for TLS (X25519, X448, DH).
+    #[error("unknown certificate type: {algorithm} keys cannot sign")]
+    UnknownCertificateType {
+        /// The key's algorithm.
+        algorithm: &'static str,
+    },
+
+    /// An encrypted key whose cipher or KDF this crate does not implement (Node,
+    /// through OpenSSL, may read it: Camellia, ARIA, DES-CBC, PBES1 with MD5...), or
+    /// whose KDF cost exceeds our limit. Project code.
+    #[error("unsupported key encryption: {what}")]
+    UnsupportedKeyEncryption {
+        /// The algorithm or parameter refused.
+        what: String,
+    },
+
+    /// A key format this crate does not read although Node does (`DSA PRIVATE KEY`).
+    /// Project code.
+    #[error("unsupported key format: {label}")]
+    UnsupportedKeyFormat {
+        /// The PEM label.
+        label: String,
+    },
+
+    /// The private key does not belong to the certificate (same key type, other
+    /// key), as `tls.createSecureContext({key, cert})` reports it.
+    #[error("key values mismatch: the private key does not match the certificate")]
+    KeyValuesMismatch,
+
+    /// A PKCS#12 file whose MAC does not verify: wrong or missing passphrase. Node
+    /// throws `mac verify failure` without a code; project code.
+    #[error("mac verify failure: wrong or missing PFX passphrase")]
+    Pkcs12MacVerifyFailure,
+
+    /// A PKCS#12 file without a MAC opened with a non-empty passphrase. Node throws
+    /// `mac absent` without a code; project code.
+    #[error("mac absent: the PFX has no MAC but a passphrase was given")]
+    Pkcs12MacAbsent,
+
+    /// Bytes that are not a PKCS#12 file. Node throws the ASN.1 reason (`wrong tag`,
+    /// `not enough data`, ...) without a code; project code.
+    #[error("PFX could not be parsed: {reason}")]
+    Pkcs12Parse {
+        /// What the parser said.
+        reason: String,
+    },
+
+    /// A PKCS#12 bag that does not decrypt although the MAC verified (the bag is
+    /// encrypted under another password, or uses an unsupported cipher). Project code.
+    #[error("PFX bag could not be decrypted: {reason}")]
+    Pkcs12Decrypt {
+        /// What failed.
+        reason: String,
+    },
+
+    /// A PKCS#12 file without a private key (`Unable to load private key from PFX
+    /// data`) or without a certificate (`Unable to load certificate from PFX data`).
+    #[error("Unable to load {what} from PFX data")]
+    PfxMissing {
+        /// `private key` or `certificate`.
+        what: &'static str,
+    },
+
+    /// A CRL that cannot be read: Node's `Failed to parse CRL`.
+    #[error("Failed to parse CRL")]
+    CrlParse,
+}
+
+/// Why a certificate's DER was refused, named after OpenSSL's ASN.1 reasons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Asn1Reason {
+    /// `wrong tag`: an element of the wrong type.
+    WrongTag,
+    /// `too long`: a length pointing past the data.
+    TooLong,
+    /// `header too long`: a cut-short header or trailing bytes.
+    HeaderTooLong,
+    /// `field missing`: a required field is absent.
+    FieldMissing,
+}
+
+impl std::fmt::Display for Asn1Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Asn1Reason::WrongTag => "wrong tag",
+            Asn1Reason::TooLong => "too long",
+            Asn1Reason::HeaderTooLong => "header too long",
+            Asn1Reason::FieldMissing => "field missing",
+        })
+    }
 }
 
 impl Error {
@@ -46,6 +177,27 @@ impl Error {
             Error::CertificateInput(e) => e.code(),
             Error::CertAltnameInvalid { .. } => "ERR_TLS_CERT_ALTNAME_INVALID",
             Error::CertAltnameFormat => "ERR_TLS_CERT_ALTNAME_FORMAT",
+            Error::PemNoStartLine { .. } => "ERR_OSSL_PEM_NO_START_LINE",
+            Error::PemBadEndLine => "ERR_OSSL_PEM_BAD_END_LINE",
+            Error::PemBadBase64 => "ERR_OSSL_PEM_BAD_BASE64_DECODE",
+            Error::EmptyPemBlock => "ERR_NODETLS_EMPTY_PEM_BLOCK",
+            Error::BadCertificate(reason) => match reason {
+                Asn1Reason::WrongTag => "ERR_OSSL_ASN1_WRONG_TAG",
+                Asn1Reason::TooLong => "ERR_OSSL_ASN1_TOO_LONG",
+                Asn1Reason::HeaderTooLong => "ERR_OSSL_ASN1_HEADER_TOO_LONG",
+                Asn1Reason::FieldMissing => "ERR_OSSL_ASN1_FIELD_MISSING",
+            },
+            Error::KeyUnsupported { .. } => "ERR_OSSL_UNSUPPORTED",
+            Error::BadDecrypt => "ERR_OSSL_BAD_DECRYPT",
+            Error::UnknownCertificateType { .. } => "ERR_SSL_UNKNOWN_CERTIFICATE_TYPE",
+            Error::UnsupportedKeyEncryption { .. } => "ERR_NODETLS_UNSUPPORTED_KEY_ENCRYPTION",
+            Error::UnsupportedKeyFormat { .. } => "ERR_NODETLS_UNSUPPORTED_KEY_FORMAT",
+            Error::KeyValuesMismatch => "ERR_OSSL_X509_KEY_VALUES_MISMATCH",
+            Error::Pkcs12MacVerifyFailure => "ERR_PKCS12_MAC_VERIFY_FAILURE",
+            Error::Pkcs12MacAbsent => "ERR_PKCS12_MAC_ABSENT",
+            Error::Pkcs12Parse { .. } => "ERR_PKCS12_PARSE_FAILURE",
+            Error::Pkcs12Decrypt { .. } => "ERR_PKCS12_DECRYPT_FAILURE",
+            Error::PfxMissing { .. } | Error::CrlParse => "ERR_CRYPTO_OPERATION_FAILED",
         }
     }
 }
