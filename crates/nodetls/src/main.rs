@@ -8,6 +8,7 @@ mod ciphers;
 mod cli_error;
 mod connect;
 mod crl;
+mod pem_files;
 mod pfx;
 mod serve;
 mod x509;

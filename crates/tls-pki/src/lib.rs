@@ -17,5 +17,6 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod generate;
 
 pub use error::{Error, Result};
