@@ -325,28 +325,31 @@ pub(crate) fn load_issuer(
     let x509 = parse_cert(cert)?;
     check_key_matches(&key, &x509, "issuer")?;
     let mut is_ca = false;
+    let mut key_usage = None;
     for ext in x509.extensions() {
         match ext.parsed_extension() {
             ParsedExtension::BasicConstraints(bc) => is_ca = bc.ca,
-            ParsedExtension::KeyUsage(ku) => {
-                if usage == IssuerUse::Certificates && !ku.key_cert_sign() {
-                    return Err(Error::IssuerKeyUsage {
-                        usage: "keyCertSign",
-                        code: "KEYUSAGE_NO_CERTSIGN",
-                    });
-                }
-                if usage == IssuerUse::Crls && !ku.crl_sign() {
-                    return Err(Error::IssuerKeyUsage {
-                        usage: "cRLSign",
-                        code: "KEYUSAGE_NO_CRL_SIGN",
-                    });
-                }
-            }
+            ParsedExtension::KeyUsage(ku) => key_usage = Some(ku.clone()),
             _ => {}
         }
     }
+    // OpenSSL's verifier checks CA-ness before key usage; report in that order.
     if !is_ca {
         return Err(Error::IssuerNotCa(x509.subject().to_string()));
+    }
+    if let Some(ku) = key_usage {
+        if usage == IssuerUse::Certificates && !ku.key_cert_sign() {
+            return Err(Error::IssuerKeyUsage {
+                usage: "keyCertSign",
+                code: "KEYUSAGE_NO_CERTSIGN",
+            });
+        }
+        if usage == IssuerUse::Crls && !ku.crl_sign() {
+            return Err(Error::IssuerKeyUsage {
+                usage: "cRLSign",
+                code: "KEYUSAGE_NO_CRL_SIGN",
+            });
+        }
     }
     Issuer::from_ca_cert_der(cert, key).map_err(|e| Error::GenerateBadCertificate(e.to_string()))
 }
