@@ -1,15 +1,47 @@
-//! `nodetls crl` (shared/spec/cli.md).
+//! `nodetls crl` (shared/spec/cli.md): `openssl ca -revoke` + `openssl ca -gencrl`
+//! without OpenSSL's CA database. The CRL is written as PEM (`X509 CRL`), which both
+//! `openssl crl` and Node's `crl` option read without extra flags.
 
+use std::path::PathBuf;
+
+use tls_pki::generate::{crl_to_pem, make_crl, CrlOptions};
+
+use crate::pem_files::{read_certificate, read_certificates, read_private_key, write};
 use crate::CliError;
 
 /// make a CRL.
 #[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+pub(crate) struct Args {
+    /// The CA's private key (unencrypted PEM or DER).
+    #[arg(long, value_name = "F")]
+    issuer_key: PathBuf,
+    /// The CA's certificate.
+    #[arg(long, value_name = "F")]
+    issuer_cert: PathBuf,
+    /// Certificates to revoke (repeatable; a file may hold several). Without any,
+    /// the CRL revokes nothing.
+    #[arg(long, value_name = "CERTFILE", num_args = 1..)]
+    revoke: Vec<PathBuf>,
+    /// nextUpdate, in days from now.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    days: u32,
+    /// Where to write the CRL (PEM).
+    #[arg(long, value_name = "F")]
+    out: PathBuf,
+}
 
 /// Runs the sub-command.
-pub(crate) fn run(_args: Args) -> Result<(), CliError> {
-    Err(CliError::new(
-        "ERR_NODETLS_NOT_BUILT",
-        "this sub-command is not built yet",
-    ))
+pub(crate) fn run(args: Args) -> Result<(), CliError> {
+    let key = read_private_key(&args.issuer_key)?;
+    let cert = read_certificate(&args.issuer_cert)?;
+    let mut revoked = Vec::new();
+    for path in &args.revoke {
+        revoked.extend(read_certificates(path)?);
+    }
+    let opts = CrlOptions {
+        days: args.days,
+        ..CrlOptions::default()
+    };
+    let crl = make_crl(&key, &cert, &revoked, &opts)?;
+    write(&args.out, crl_to_pem(&crl).as_bytes(), false)
 }

@@ -9,6 +9,7 @@ mod cli_error;
 mod connect;
 mod crl;
 mod events;
+mod pem_files;
 mod pfx;
 mod serve;
 mod tls_args;

@@ -167,6 +167,47 @@ impl std::fmt::Display for Asn1Reason {
             Asn1Reason::FieldMissing => "field missing",
         })
     }
+    /// An option of [`crate::generate`] is out of range or malformed (an empty or
+    /// over-long common name, a bad `subjectAltName` entry, `days` of 0, a bad serial).
+    /// Node's code for an invalid argument value.
+    #[error("invalid value for {option}: {reason}")]
+    InvalidGenerateOption {
+        /// The option, as the `nodetls cert/pfx/crl` flag names it.
+        option: &'static str,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The issuer key given to [`crate::generate`] is not the key of the issuer
+    /// certificate (or a PKCS#12 key is not the key of its certificate). Node gives
+    /// `ERR_OSSL_X509_KEY_VALUES_MISMATCH` when `key` and `cert` do not match.
+    #[error("{0}")]
+    GenerateKeyMismatch(String),
+    /// The issuer certificate is not a CA (no `basicConstraints` with `CA:TRUE`).
+    /// Code: OpenSSL's verify code `INVALID_CA`, what a peer would later report.
+    #[error("the issuer certificate is not a CA: {0}")]
+    IssuerNotCa(String),
+    /// The issuer certificate's `keyUsage` does not allow signing certificates
+    /// (`KEYUSAGE_NO_CERTSIGN`) or CRLs (`KEYUSAGE_NO_CRL_SIGN`), OpenSSL's verify
+    /// codes for a peer checking what we would make.
+    #[error("the issuer certificate's keyUsage lacks {usage}")]
+    IssuerKeyUsage {
+        /// `keyCertSign` or `cRLSign`.
+        usage: &'static str,
+        /// The OpenSSL verify code.
+        code: &'static str,
+    },
+    /// A key that generation cannot sign with or bundle (not RSA, ECDSA P-256/P-384
+    /// or Ed25519, or not parseable). Project code `ERR_NODETLS_UNSUPPORTED_KEY`.
+    #[error("unsupported or malformed private key: {0}")]
+    UnsupportedGenerateKey(String),
+    /// A certificate given to generation does not parse as X.509. Project code
+    /// `ERR_NODETLS_BAD_CERTIFICATE`.
+    #[error("malformed certificate: {0}")]
+    GenerateBadCertificate(String),
+    /// Making the key, certificate, PKCS#12 file or CRL failed inside the encoder
+    /// (rcgen, rsa, p12-keystore). Project code `ERR_NODETLS_GENERATE_FAILED`.
+    #[error("generation failed: {0}")]
+    GenerateFailed(String),
 }
 
 impl Error {
@@ -198,6 +239,13 @@ impl Error {
             Error::Pkcs12Parse { .. } => "ERR_PKCS12_PARSE_FAILURE",
             Error::Pkcs12Decrypt { .. } => "ERR_PKCS12_DECRYPT_FAILURE",
             Error::PfxMissing { .. } | Error::CrlParse => "ERR_CRYPTO_OPERATION_FAILED",
+            Error::InvalidGenerateOption { .. } => "ERR_INVALID_ARG_VALUE",
+            Error::GenerateKeyMismatch(_) => "ERR_OSSL_X509_KEY_VALUES_MISMATCH",
+            Error::IssuerNotCa(_) => "INVALID_CA",
+            Error::IssuerKeyUsage { code, .. } => code,
+            Error::UnsupportedGenerateKey(_) => "ERR_NODETLS_UNSUPPORTED_KEY",
+            Error::GenerateBadCertificate(_) => "ERR_NODETLS_BAD_CERTIFICATE",
+            Error::GenerateFailed(_) => "ERR_NODETLS_GENERATE_FAILED",
         }
     }
 }

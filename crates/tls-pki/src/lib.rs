@@ -26,6 +26,7 @@ pub mod key;
 pub mod matching;
 pub(crate) mod pem;
 pub mod pfx;
+pub mod generate;
 
 pub use certs::{load_ca_certificates, load_certificates};
 pub use crl::load_crls;
