@@ -102,6 +102,7 @@ pub enum Error {
     DheUnsupported {
         /// Why.
         message: String,
+    },
 
     /// `ciphers` has no entry at all (`":"`): neither a TLS 1.3 nor a TLS 1.2
     /// part. Node: `ERR_INVALID_ARG_VALUE`.

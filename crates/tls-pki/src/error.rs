@@ -142,31 +142,6 @@ pub enum Error {
     /// A CRL that cannot be read: Node's `Failed to parse CRL`.
     #[error("Failed to parse CRL")]
     CrlParse,
-}
-
-/// Why a certificate's DER was refused, named after OpenSSL's ASN.1 reasons.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Asn1Reason {
-    /// `wrong tag`: an element of the wrong type.
-    WrongTag,
-    /// `too long`: a length pointing past the data.
-    TooLong,
-    /// `header too long`: a cut-short header or trailing bytes.
-    HeaderTooLong,
-    /// `field missing`: a required field is absent.
-    FieldMissing,
-}
-
-impl std::fmt::Display for Asn1Reason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Asn1Reason::WrongTag => "wrong tag",
-            Asn1Reason::TooLong => "too long",
-            Asn1Reason::HeaderTooLong => "header too long",
-            Asn1Reason::FieldMissing => "field missing",
-        })
-    }
     /// An option of [`crate::generate`] is out of range or malformed (an empty or
     /// over-long common name, a bad `subjectAltName` entry, `days` of 0, a bad serial).
     /// Node's code for an invalid argument value.
@@ -208,6 +183,31 @@ impl std::fmt::Display for Asn1Reason {
     /// (rcgen, rsa, p12-keystore). Project code `ERR_NODETLS_GENERATE_FAILED`.
     #[error("generation failed: {0}")]
     GenerateFailed(String),
+}
+
+/// Why a certificate's DER was refused, named after OpenSSL's ASN.1 reasons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Asn1Reason {
+    /// `wrong tag`: an element of the wrong type.
+    WrongTag,
+    /// `too long`: a length pointing past the data.
+    TooLong,
+    /// `header too long`: a cut-short header or trailing bytes.
+    HeaderTooLong,
+    /// `field missing`: a required field is absent.
+    FieldMissing,
+}
+
+impl std::fmt::Display for Asn1Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Asn1Reason::WrongTag => "wrong tag",
+            Asn1Reason::TooLong => "too long",
+            Asn1Reason::HeaderTooLong => "header too long",
+            Asn1Reason::FieldMissing => "field missing",
+        })
+    }
 }
 
 impl Error {

@@ -49,7 +49,7 @@ impl KeyKind {
     }
 
     /// Whether OpenSSL would put keys of `self` and `other` in the same slot.
-    pub(crate) fn same_slot(self, other: KeyKind) -> bool {
+    pub fn same_slot(self, other: KeyKind) -> bool {
         self.slot() == other.slot()
     }
 }
