@@ -35,7 +35,7 @@ impl SessionTimeout {
         if secs > u64::from(Self::MAX_SECS) {
             return Err(Error::SessionTimeoutOutOfRange {
                 rule: ">= 0 && <= 2147483647",
-                received: js_number(secs as f64),
+                received: secs.to_string(),
             });
         }
         Ok(if secs == 0 {
@@ -148,7 +148,7 @@ impl SessionIdContext {
     pub fn node_default() -> Self {
         let argv = std::env::args().collect::<Vec<_>>().join(" ");
         let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, argv.as_bytes());
-        let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        let hex = hex(digest.as_ref());
         Self(hex.as_bytes()[..Self::MAX_LEN].to_vec())
     }
 
@@ -166,6 +166,17 @@ impl fmt::Debug for SessionIdContext {
             String::from_utf8_lossy(&self.0)
         )
     }
+}
+
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
 }
 
 /// What every session-producing part of a server shares: the timeout, the

@@ -156,8 +156,12 @@ pub struct RecordingHooks {
 
 impl RecordingHooks {
     pub fn new(settings: SessionSettings) -> Arc<Self> {
+        Self::with_store(SessionCache::new(settings, 64))
+    }
+
+    pub fn with_store(store: SessionCache) -> Arc<Self> {
         Arc::new(Self {
-            store: SessionCache::new(settings, 64),
+            store,
             new_sessions: Mutex::default(),
             resume_lookups: Mutex::default(),
         })
