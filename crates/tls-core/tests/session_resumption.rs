@@ -364,3 +364,45 @@ fn tls12_ticket_lifetime_hint_is_the_session_timeout() {
         assert_eq!(hint, Some(expected), "sessionTimeout {secs}");
     }
 }
+
+/// An application store that answers every lookup with junk (and stores new
+/// sessions in a sane store).
+struct JunkHooks(Arc<RecordingHooks>);
+
+impl tls_core::session::SessionHooks for JunkHooks {
+    fn new_session(&self, id: Vec<u8>, data: Vec<u8>) -> tls_core::session::HookFuture<()> {
+        tls_core::session::SessionHooks::new_session(&*self.0, id, data)
+    }
+
+    fn resume_session(
+        &self,
+        _: Vec<u8>,
+    ) -> tls_core::session::HookFuture<Result<Option<Vec<u8>>, tls_core::session::HookError>> {
+        Box::pin(std::future::ready(Ok(Some(
+            b"NTS1 not really a session record".to_vec(),
+        ))))
+    }
+}
+
+#[test]
+fn junk_from_the_application_store_means_a_full_handshake() {
+    let clock = Arc::new(ManualClock::new(1_700_000_000));
+    let (t, cfg) = hooked("ctx", 300, &clock, false);
+    let hooks = RecordingHooks::new(t.settings().clone());
+    let client = client_config_with(&TLS12, Tls12Resumption::SessionIdOnly);
+    assert_eq!(
+        connect_with_hooks(&client, &cfg, &t, &hooks),
+        HandshakeKind::Full
+    );
+    // The client offers its session ID; the store answers junk: full handshake.
+    assert_eq!(
+        session_support::connect_with_dyn_hooks(&client, &cfg, &t, &JunkHooks(hooks.clone())),
+        HandshakeKind::Full
+    );
+    // The junk answer was really about a resumable session: a sane store
+    // resumes the client's (new) session.
+    assert_eq!(
+        connect_with_hooks(&client, &cfg, &t, &hooks),
+        HandshakeKind::Resumed
+    );
+}

@@ -50,6 +50,13 @@
 //!    when sending them, so this is where Node holds its output until the
 //!    `newSession` callback runs.
 //!
+//! Bounds: [`client_hello_session_id`] answers `Complete` or `Invalid` once the
+//! input holds a whole ClientHello (at most 64 KiB of handshake data; with
+//! pathological 1-byte records about 400 KB of input), so step 3 cannot read
+//! forever; it re-parses from the start each call, so call it once per read.
+//! A record returned by `resume_session` that is corrupt, expired or from
+//! another `sessionIdContext` just means a full handshake.
+//!
 //! # Differences from Node/OpenSSL (rustls limits or deliberate)
 //!
 //! * Ticket bytes are our own AES-128-GCM format, not OpenSSL's; only servers
@@ -57,6 +64,9 @@
 //! * `sessionData` is our own record, not an ASN.1 `SSL_SESSION`.
 //! * Node emits `newSession` for every TLS 1.3 ticket, stateless ones included;
 //!   rustls stores only stateful ones, so with tickets enabled TLS 1.3 emits none.
+//! * Stateful TLS 1.3 tickets are single-use within a connection store (rustls
+//!   `take`), but the application's store keeps them, as with Node, where
+//!   nothing tells the listener to delete a session.
 //! * Stateful TLS 1.3 tickets advertise rustls's fixed 24 h lifetime hint; the
 //!   `sessionTimeout` is still enforced when they come back.
 #![allow(clippy::doc_markdown)]

@@ -35,7 +35,13 @@ impl SessionTimeout {
         if secs > u64::from(Self::MAX_SECS) {
             return Err(Error::SessionTimeoutOutOfRange {
                 rule: ">= 0 && <= 2147483647",
-                received: secs.to_string(),
+                // Exact below 2^53, where Node's own numbers are exact too.
+                #[allow(clippy::cast_precision_loss)]
+                received: if secs < 1 << 53 {
+                    js_number(secs as f64)
+                } else {
+                    secs.to_string()
+                },
             });
         }
         Ok(if secs == 0 {
@@ -259,6 +265,8 @@ mod tests {
         assert!(msg(2_147_483_648.0).ends_with("Received 2147483648"));
         assert!(msg(1_099_511_627_776.0).ends_with("Received 1_099_511_627_776"));
         assert!(msg(f64::NAN).ends_with("an integer. Received NaN"));
+        let e = SessionTimeout::from_secs(5_000_000_000).unwrap_err();
+        assert!(e.to_string().ends_with("Received 5_000_000_000"), "{e}");
         assert_eq!(SessionTimeout::from_number(0.0).unwrap().secs(), 7200);
         assert_eq!(
             SessionTimeout::from_number(2_147_483_647.0).unwrap().secs(),

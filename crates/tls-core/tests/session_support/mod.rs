@@ -215,6 +215,16 @@ pub fn connect_with_hooks(
     ticketer: &Arc<SessionTicketer>,
     hooks: &Arc<RecordingHooks>,
 ) -> HandshakeKind {
+    connect_with_dyn_hooks(client_cfg, base, ticketer, &**hooks)
+}
+
+/// [`connect_with_hooks`] with any hooks.
+pub fn connect_with_dyn_hooks(
+    client_cfg: &Arc<ClientConfig>,
+    base: &Arc<ServerConfig>,
+    ticketer: &Arc<SessionTicketer>,
+    hooks: &dyn SessionHooks,
+) -> HandshakeKind {
     let mut c = client(client_cfg);
     let first = client_hello_bytes(&mut c);
     // Step 3: peek (here the whole flight is already buffered; also check
