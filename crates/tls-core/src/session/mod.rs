@@ -15,6 +15,7 @@
 //! # How tls-node drives a server connection
 //!
 //! Once per server (and per SNI context, which in Node has its own keys):
+//! steps 1 and 2 are what [`SessionOptions::build_ticketer`] does.
 //!
 //! 1. `let settings = SessionSettings { session_timeout, session_id_context,
 //!    ..Default::default() }` from `sessionTimeout` ([`SessionTimeout::from_number`])
@@ -75,11 +76,13 @@ mod cache;
 mod client_hello;
 mod envelope;
 mod hooks;
+mod options;
 mod settings;
 mod ticket_keys;
 
 pub use cache::SessionCache;
 pub use client_hello::{client_hello_session_id, ClientHelloInfo, ClientHelloPeek};
 pub use hooks::{ConnectionSessionStore, HookError, HookFuture, NewSession, SessionHooks};
+pub use options::SessionOptions;
 pub use settings::{ManualClock, SessionIdContext, SessionSettings, SessionTimeout};
 pub use ticket_keys::{SessionTicketer, TicketKeys};
