@@ -35,14 +35,16 @@
 //!    ticketer.enabled())` (`hello` is `Some` for `Complete`, `None` for
 //!    `Invalid`).
 //! 5. If there is a `resumeSession` listener and
-//!    `info.resume_session_id(ticketer.enabled())` is `Some(id)`: await
+//!    `hello.resume_session_id(ticketer.enabled())` is `Some(id)`: await
 //!    `hooks.resume_session(id.to_vec())`. `Err(e)` destroys the socket with
 //!    `e`; `Ok(Some(data))` becomes `store = store.with_resumed(id, data)`;
 //!    `Ok(None)` leaves it empty.
 //! 6. Build the connection from a per-connection copy of the config:
 //!    `let mut cfg = (*base).clone(); cfg.session_storage = Arc::new(store)`
 //!    (keep an `Arc` of the store), then `ServerConnection::new(Arc::new(cfg))`
-//!    and feed it the buffered bytes.
+//!    and feed it the buffered bytes. (tokio-rustls's `TlsAcceptor::accept`
+//!    writes handshake output itself, so step 7 needs a hand-driven
+//!    `ServerConnection` loop until the handshake completes.)
 //! 7. After every `process_new_packets()`: `for s in store.drain_new_sessions()`
 //!    await `hooks.new_session(s.session_id, s.session_data)` (or drop them when
 //!    there is no `newSession` listener) BEFORE writing the connection's pending
