@@ -208,11 +208,10 @@ fn tls12_session_ids_resume_through_the_async_hooks() {
 
     // A server with another sessionIdContext sharing the same external store.
     let (t2, cfg2) = hooked("other", 300, &clock, false);
-    let hooks2 = Arc::new(RecordingHooks {
-        store: tls_core::session::SessionCache::new(t.settings().clone(), 64),
-        new_sessions: Default::default(),
-        resume_lookups: Default::default(),
-    });
+    let hooks2 = RecordingHooks::with_store(tls_core::session::SessionCache::new(
+        t.settings().clone(),
+        64,
+    ));
     // Copy the stored record across, as a shared Redis would have it.
     let data = session_support::block_on(hooks.store_lookup(&created[0]));
     session_support::block_on(tls_core::session::SessionHooks::new_session(
@@ -225,6 +224,8 @@ fn tls12_session_ids_resume_through_the_async_hooks() {
         HandshakeKind::Full,
         "other sessionIdContext"
     );
+    // The record was found by the store, and refused by the context check.
+    let _found = session_support::block_on(hooks2.store_lookup(&created[0]));
     assert_eq!(
         hooks2.resume_lookups.lock().unwrap().len(),
         1,
@@ -308,5 +309,100 @@ fn tls12_ticket_handshakes_emit_no_new_session() {
     assert!(
         hooks.resume_lookups.lock().unwrap().is_empty(),
         "a ticket was offered: no lookup"
+    );
+}
+
+/// The lifetime hint in a TLS 1.2 NewSessionTicket (sent in the clear before
+/// the server's ChangeCipherSpec) found in the server's output records.
+fn tls12_ticket_lifetime_hint(server_output: &[u8]) -> Option<u32> {
+    let mut rest = server_output;
+    while rest.len() >= 5 {
+        let len = usize::from(rest[3]) << 8 | usize::from(rest[4]);
+        let body = rest.get(5..5 + len)?;
+        if rest[0] == 22 && body.first() == Some(&4) {
+            return Some(u32::from_be_bytes(body.get(4..8)?.try_into().ok()?));
+        }
+        if rest[0] == 20 {
+            return None; // ChangeCipherSpec: everything after is encrypted
+        }
+        rest = &rest[5 + len..];
+    }
+    None
+}
+
+#[test]
+fn tls12_ticket_lifetime_hint_is_the_session_timeout() {
+    // OpenSSL under Node sends `sessionTimeout` as the hint (7200 by default;
+    // measured with s_client: "TLS session ticket lifetime hint: 2" for 2).
+    let clock = Arc::new(ManualClock::new(1_700_000_000));
+    for (secs, expected) in [(2, 2), (0, 7200), (86_400, 86_400)] {
+        let (_, cfg) = server(None, settings(secs, "ctx", &clock));
+        let mut c = session_support::client(&client_config(&TLS12));
+        let mut s = rustls::ServerConnection::new(cfg).unwrap();
+        let mut hint = None;
+        for _ in 0..10 {
+            let mut buf = Vec::new();
+            while c.wants_write() {
+                c.write_tls(&mut buf).unwrap();
+            }
+            let mut rd = &buf[..];
+            while !rd.is_empty() {
+                s.read_tls(&mut rd).unwrap();
+                s.process_new_packets().unwrap();
+            }
+            let mut out = Vec::new();
+            while s.wants_write() {
+                s.write_tls(&mut out).unwrap();
+            }
+            hint = hint.or_else(|| tls12_ticket_lifetime_hint(&out));
+            let mut rd = &out[..];
+            while !rd.is_empty() {
+                c.read_tls(&mut rd).unwrap();
+                c.process_new_packets().unwrap();
+            }
+        }
+        assert_eq!(hint, Some(expected), "sessionTimeout {secs}");
+    }
+}
+
+/// An application store that answers every lookup with junk (and stores new
+/// sessions in a sane store).
+struct JunkHooks(Arc<RecordingHooks>);
+
+impl tls_core::session::SessionHooks for JunkHooks {
+    fn new_session(&self, id: Vec<u8>, data: Vec<u8>) -> tls_core::session::HookFuture<()> {
+        tls_core::session::SessionHooks::new_session(&*self.0, id, data)
+    }
+
+    fn resume_session(
+        &self,
+        _: Vec<u8>,
+    ) -> tls_core::session::HookFuture<Result<Option<Vec<u8>>, tls_core::session::HookError>> {
+        Box::pin(std::future::ready(Ok(Some(
+            b"NTS1 not really a session record".to_vec(),
+        ))))
+    }
+}
+
+#[test]
+fn junk_from_the_application_store_means_a_full_handshake() {
+    let clock = Arc::new(ManualClock::new(1_700_000_000));
+    let (t, cfg) = hooked("ctx", 300, &clock, false);
+    let hooks = RecordingHooks::new(t.settings().clone());
+    let client = client_config_with(&TLS12, Tls12Resumption::SessionIdOnly);
+    assert_eq!(
+        connect_with_hooks(&client, &cfg, &t, &hooks),
+        HandshakeKind::Full
+    );
+    // The client offers its session ID; the store answers junk: full handshake.
+    assert_eq!(
+        session_support::connect_with_dyn_hooks(&client, &cfg, &t, &JunkHooks(hooks.clone())),
+        HandshakeKind::Full
+    );
+    // The junk answer was really about a resumable session: a sane store
+    // resumes the client's (new) session.
+    assert_eq!(
+        connect_with_hooks(&client, &cfg, &t, &hooks),
+        HandshakeKind::Resumed
     );
 }

@@ -146,7 +146,7 @@ impl fmt::Debug for SessionCache {
             .field("settings", &self.settings)
             .field("capacity", &self.capacity)
             .field("stored", &self.lock().map.len())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 

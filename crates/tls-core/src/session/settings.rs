@@ -35,7 +35,13 @@ impl SessionTimeout {
         if secs > u64::from(Self::MAX_SECS) {
             return Err(Error::SessionTimeoutOutOfRange {
                 rule: ">= 0 && <= 2147483647",
-                received: js_number(secs as f64),
+                // Exact below 2^53, where Node's own numbers are exact too.
+                #[allow(clippy::cast_precision_loss)]
+                received: if secs < 1 << 53 {
+                    js_number(secs as f64)
+                } else {
+                    secs.to_string()
+                },
             });
         }
         Ok(if secs == 0 {
@@ -148,7 +154,7 @@ impl SessionIdContext {
     pub fn node_default() -> Self {
         let argv = std::env::args().collect::<Vec<_>>().join(" ");
         let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, argv.as_bytes());
-        let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        let hex = hex(digest.as_ref());
         Self(hex.as_bytes()[..Self::MAX_LEN].to_vec())
     }
 
@@ -166,6 +172,17 @@ impl fmt::Debug for SessionIdContext {
             String::from_utf8_lossy(&self.0)
         )
     }
+}
+
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
 }
 
 /// What every session-producing part of a server shares: the timeout, the
@@ -248,6 +265,8 @@ mod tests {
         assert!(msg(2_147_483_648.0).ends_with("Received 2147483648"));
         assert!(msg(1_099_511_627_776.0).ends_with("Received 1_099_511_627_776"));
         assert!(msg(f64::NAN).ends_with("an integer. Received NaN"));
+        let e = SessionTimeout::from_secs(5_000_000_000).unwrap_err();
+        assert!(e.to_string().ends_with("Received 5_000_000_000"), "{e}");
         assert_eq!(SessionTimeout::from_number(0.0).unwrap().secs(), 7200);
         assert_eq!(
             SessionTimeout::from_number(2_147_483_647.0).unwrap().secs(),

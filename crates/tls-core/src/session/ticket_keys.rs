@@ -82,7 +82,7 @@ impl TicketKeys {
 impl fmt::Debug for TicketKeys {
     /// Shows only the (public) key name: the secrets never reach logs.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name: String = self.key_name().iter().map(|b| format!("{b:02x}")).collect();
+        let name = super::settings::hex(self.key_name());
         write!(f, "TicketKeys {{ key_name: {name}, .. }}")
     }
 }

@@ -156,8 +156,12 @@ pub struct RecordingHooks {
 
 impl RecordingHooks {
     pub fn new(settings: SessionSettings) -> Arc<Self> {
+        Self::with_store(SessionCache::new(settings, 64))
+    }
+
+    pub fn with_store(store: SessionCache) -> Arc<Self> {
         Arc::new(Self {
-            store: SessionCache::new(settings, 64),
+            store,
             new_sessions: Mutex::default(),
             resume_lookups: Mutex::default(),
         })
@@ -210,6 +214,16 @@ pub fn connect_with_hooks(
     base: &Arc<ServerConfig>,
     ticketer: &Arc<SessionTicketer>,
     hooks: &Arc<RecordingHooks>,
+) -> HandshakeKind {
+    connect_with_dyn_hooks(client_cfg, base, ticketer, &**hooks)
+}
+
+/// [`connect_with_hooks`] with any hooks.
+pub fn connect_with_dyn_hooks(
+    client_cfg: &Arc<ClientConfig>,
+    base: &Arc<ServerConfig>,
+    ticketer: &Arc<SessionTicketer>,
+    hooks: &dyn SessionHooks,
 ) -> HandshakeKind {
     let mut c = client(client_cfg);
     let first = client_hello_bytes(&mut c);
