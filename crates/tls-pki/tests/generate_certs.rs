@@ -160,7 +160,7 @@ fn chain_verifies_with_webpki() {
     ee.verify_for_usage(
         algs,
         &[anchor],
-        &[inter.cert_der.clone()],
+        std::slice::from_ref(&inter.cert_der),
         UnixTime::now(),
         webpki::KeyUsage::server_auth(),
         None,

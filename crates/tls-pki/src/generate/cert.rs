@@ -329,7 +329,7 @@ pub(crate) fn load_issuer(
     for ext in x509.extensions() {
         match ext.parsed_extension() {
             ParsedExtension::BasicConstraints(bc) => is_ca = bc.ca,
-            ParsedExtension::KeyUsage(ku) => key_usage = Some(ku.clone()),
+            ParsedExtension::KeyUsage(ku) => key_usage = Some(*ku),
             _ => {}
         }
     }
