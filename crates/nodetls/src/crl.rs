@@ -32,16 +32,23 @@ pub(crate) struct Args {
 
 /// Runs the sub-command.
 pub(crate) fn run(args: Args) -> Result<(), CliError> {
-    let key = read_private_key(&args.issuer_key)?;
-    let cert = read_certificate(&args.issuer_cert)?;
+    let Args {
+        issuer_key,
+        issuer_cert,
+        revoke,
+        days,
+        out,
+    } = args;
+    let key = read_private_key(&issuer_key)?;
+    let cert = read_certificate(&issuer_cert)?;
     let mut revoked = Vec::new();
-    for path in &args.revoke {
+    for path in &revoke {
         revoked.extend(read_certificates(path)?);
     }
     let opts = CrlOptions {
-        days: args.days,
+        days,
         ..CrlOptions::default()
     };
     let crl = make_crl(&key, &cert, &revoked, &opts)?;
-    write(&args.out, crl_to_pem(&crl).as_bytes(), false)
+    write(&out, crl_to_pem(&crl).as_bytes(), false)
 }

@@ -30,12 +30,19 @@ pub(crate) struct Args {
 
 /// Runs the sub-command.
 pub(crate) fn run(args: Args) -> Result<(), CliError> {
-    let key = read_private_key(&args.key)?;
-    let cert = read_certificate(&args.cert)?;
-    let mut ca = Vec::new();
-    for path in &args.ca {
-        ca.extend(read_certificates(path)?);
+    let Args {
+        key,
+        cert,
+        ca,
+        passphrase,
+        out,
+    } = args;
+    let key = read_private_key(&key)?;
+    let cert = read_certificate(&cert)?;
+    let mut chain = Vec::new();
+    for path in &ca {
+        chain.extend(read_certificates(path)?);
     }
-    let pfx = make_pfx(&key, &cert, &ca, &args.passphrase)?;
-    write(&args.out, &pfx, true)
+    let pfx = make_pfx(&key, &cert, &chain, &passphrase)?;
+    write(&out, &pfx, true)
 }

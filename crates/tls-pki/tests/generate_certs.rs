@@ -160,7 +160,7 @@ fn chain_verifies_with_webpki() {
     ee.verify_for_usage(
         algs,
         &[anchor],
-        &[inter.cert_der.clone()],
+        std::slice::from_ref(&inter.cert_der),
         UnixTime::now(),
         webpki::KeyUsage::server_auth(),
         None,
@@ -483,5 +483,59 @@ fn openssl_made_issuers_sign_our_leaves() {
             text.contains(&format!("Issuer: O = Acme, CN = {name}")),
             "{text}"
         );
+    }
+}
+
+#[test]
+fn debug_output_leaves_the_key_out() {
+    let g = make_certificate(&CertificateOptions::default(), None).unwrap();
+    let debug = format!("{g:?}");
+    let body = g.key_pem.lines().nth(1).unwrap();
+    assert!(!debug.contains(body), "{debug}");
+    assert!(debug.contains("<redacted>"));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Garbage issuer keys and certificates, in every key encoding, are errors with
+    /// a documented code, never panics.
+    #[test]
+    fn garbage_issuers_never_panic(
+        key in proptest::collection::vec(proptest::num::u8::ANY, 0..200),
+        cert in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
+        kind in 0u8..3,
+    ) {
+        let key = match kind {
+            0 => PrivateKeyDer::Pkcs8(key.into()),
+            1 => PrivateKeyDer::Pkcs1(key.into()),
+            _ => PrivateKeyDer::Sec1(key.into()),
+        };
+        let cert = CertificateDer::from(cert);
+        let err = make_certificate(&CertificateOptions::default(), Some((&key, &cert))).unwrap_err();
+        proptest::prop_assert!(
+            ["ERR_NODETLS_UNSUPPORTED_KEY", "ERR_NODETLS_BAD_CERTIFICATE"].contains(&err.code()),
+            "{}", err
+        );
+        let err = tls_pki::generate::make_pfx(&key, &cert, &[], "x").unwrap_err();
+        proptest::prop_assert!(
+            ["ERR_NODETLS_UNSUPPORTED_KEY", "ERR_NODETLS_BAD_CERTIFICATE"].contains(&err.code()),
+            "{}", err
+        );
+    }
+
+    /// Any `--san` text parses or fails with ERR_INVALID_ARG_VALUE, and what parses
+    /// prints back to itself.
+    #[test]
+    fn san_lists_never_panic(list in "\\PC{0,40}") {
+        match parse_subject_alt_names(&list) {
+            Ok(names) => {
+                for name in names {
+                    let again: SubjectAltName = name.to_string().parse().unwrap();
+                    proptest::prop_assert_eq!(again, name);
+                }
+            }
+            Err(e) => proptest::prop_assert_eq!(e.code(), "ERR_INVALID_ARG_VALUE"),
+        }
     }
 }

@@ -73,7 +73,11 @@ fn openssl_reads(dir: &Path, file: &str, pass: &str, leaf: &Generated, chain: &[
     let leaf_out = run_ok(openssl(dir).args([
         "pkcs12", "-in", file, "-passin", &passin, "-nokeys", "-clcerts",
     ]));
-    assert_eq!(pem_certs(&leaf_out), [leaf.cert_der.clone()], "{file}");
+    assert_eq!(
+        pem_certs(&leaf_out),
+        std::slice::from_ref(&leaf.cert_der),
+        "{file}"
+    );
     let ca_out = run_ok(openssl(dir).args([
         "pkcs12", "-in", file, "-passin", &passin, "-nokeys", "-cacerts",
     ]));
@@ -159,7 +163,7 @@ fn node_pfx_option_reads_bundles_and_serves_the_chain() {
         .unwrap();
         fs::write(d.join(format!("{name}.pfx")), &pfx).unwrap();
     }
-    let script = r#"
+    let script = r"
 const tls = require('tls'), fs = require('fs');
 const results = {};
 (async () => {
@@ -185,7 +189,7 @@ const results = {};
   console.log(JSON.stringify(results));
 })().catch((e) => { console.log(JSON.stringify({ error: e.code || e.message })); process.exit(1); });
 setTimeout(() => { console.log('timeout'); process.exit(2); }, 20000).unref();
-"#;
+";
     let out = run_ok(&mut node_script(d, script));
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     for name in ["ec", "rsa"] {
@@ -215,7 +219,7 @@ fn pfx_round_trips_through_p12_keystore() {
     let pfx = make_pfx(
         &leaf.key_der,
         &leaf.cert_der,
-        &[root.cert_der.clone()],
+        std::slice::from_ref(&root.cert_der),
         "pw",
     )
     .unwrap();
@@ -227,7 +231,11 @@ fn pfx_round_trips_through_p12_keystore() {
     .unwrap();
     let (_, chain) = store.private_key_chain().unwrap();
     assert_eq!(chain.key().as_der(), leaf.key_der.secret_der());
-    let certs: Vec<&[u8]> = chain.certs().iter().map(|c| c.as_der()).collect();
+    let certs: Vec<&[u8]> = chain
+        .certs()
+        .iter()
+        .map(p12_keystore::Certificate::as_der)
+        .collect();
     assert_eq!(certs, [leaf.cert_der.as_ref(), root.cert_der.as_ref()]);
     assert!(p12_keystore::KeyStore::from_pkcs12(
         &pfx,

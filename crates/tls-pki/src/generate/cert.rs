@@ -30,9 +30,8 @@ pub enum SubjectAltName {
 }
 
 impl fmt::Display for SubjectAltName {
-    /// The way Node's `subjectaltname` property prints it (`DNS:x`, `IP Address:y`
-    /// would be Node's; here the input spelling, so it round-trips through
-    /// [`FromStr`]).
+    /// The `--san` spelling (`DNS:x`, `IP:y`, `email:z`, `URI:u`), which parses back
+    /// with [`FromStr`]. (Node's `subjectaltname` property writes `IP Address:`.)
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SubjectAltName::Dns(n) => write!(f, "DNS:{n}"),
@@ -131,8 +130,7 @@ impl Default for CertificateOptions {
 }
 
 /// A key and its certificate, in PEM (what the `--key-out` / `--cert-out` files
-/// hold) and DER.
-#[derive(Debug)]
+/// hold) and DER. Its `Debug` output leaves the private key out.
 pub struct Generated {
     /// The private key as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), unencrypted.
     pub key_pem: String,
@@ -142,6 +140,17 @@ pub struct Generated {
     pub key_der: PrivateKeyDer<'static>,
     /// The certificate as DER.
     pub cert_der: CertificateDer<'static>,
+}
+
+impl fmt::Debug for Generated {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Generated")
+            .field("key_pem", &"<redacted>")
+            .field("cert_pem", &self.cert_pem)
+            .field("key_der", &self.key_der)
+            .field("cert_der", &self.cert_der)
+            .finish()
+    }
 }
 
 /// Checks the numeric options and gives the validity window.
@@ -329,7 +338,7 @@ pub(crate) fn load_issuer(
     for ext in x509.extensions() {
         match ext.parsed_extension() {
             ParsedExtension::BasicConstraints(bc) => is_ca = bc.ca,
-            ParsedExtension::KeyUsage(ku) => key_usage = Some(ku.clone()),
+            ParsedExtension::KeyUsage(ku) => key_usage = Some(*ku),
             _ => {}
         }
     }
