@@ -1,7 +1,6 @@
 //! `nodetls serve`: the echo server of Node's docs (shared/spec/cli.md).
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -100,7 +99,7 @@ async fn serve(args: Args) -> Result<(), CliError> {
         eprintln!(
             "nodetls: no --key/--cert/--pfx: using an in-memory self-signed certificate for \
              localhost, 127.0.0.1 and ::1\nnodetls: SHA-256 fingerprint {}",
-            tls_pki::legacy::LegacyCertificate::from_der(&generated.cert_der)?.fingerprint256()
+            tls_pki::legacy::LegacyCertificate::from_der(&generated.cert_der)?.fingerprint256
         );
         context.key.push(KeyInput {
             pem: generated.key_pem.clone().into_bytes(),
@@ -180,7 +179,7 @@ fn last_leaf_pem(tls: &TlsArgs) -> Result<Vec<u8>, CliError> {
     };
     let leaf =
         leaf.ok_or_else(|| CliError::new("ERR_OSSL_PEM_NO_START_LINE", "no certificate to write"))?;
-    Ok(tls_pki::pem::encode("CERTIFICATE", &leaf).into_bytes())
+    Ok(tls_pki::generate::to_pem("CERTIFICATE", &leaf).into_bytes())
 }
 
 fn parse_ticket_keys(hex: &str) -> Result<Vec<u8>, CliError> {

@@ -25,7 +25,7 @@ impl NodeCertResolver {
         NodeCertResolver { keys }
     }
 
-    fn pick(&self, offered: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
+    pub(crate) fn pick(&self, offered: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
         self.keys
             .iter()
             .find(|k| k.key.choose_scheme(offered).is_some())

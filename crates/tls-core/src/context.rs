@@ -12,26 +12,24 @@ use rustls::client::danger::ServerCertVerifier;
 use rustls::client::{Resumption, Tls12Resumption};
 use rustls::crypto::CryptoProvider;
 use rustls::server::danger::ClientCertVerifier;
-use rustls::server::StoresServerSessions;
+use rustls::server::{NoServerSessionStorage, ResolvesServerCert, StoresServerSessions};
 use rustls::sign::CertifiedKey;
 use rustls::{ClientConfig, KeyLog, ServerConfig, SignatureScheme};
-use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use rustls_pki_types::{CertificateDer, PrivateKeyDer, UnixTime};
 
 use crate::cert_resolver::{NodeCertResolver, RestrictedKey};
 use crate::ciphers::{self, CipherSelection};
 use crate::client_session::{ConnectionSessionStore, Session, SessionCallback};
 use crate::curves::{self, Group};
+use crate::observe::{HandshakeObserver, ObservingVerifier, SigalgsClientVerifier};
 use crate::options::SecureContextOptions;
 use crate::secure_options::SecureOptions;
-use crate::session::{SessionCache, TicketKeys, Ticketer};
+use crate::session::{SessionOptions, SessionSettings, SessionTicketer};
 use crate::verify::{
-    NodeClientCertVerifier, NodeServerCertVerifier, Purpose, TrustStore, VerifyError,
+    verify_chain, NodeClientCertVerifier, NodeServerCertVerifier, Purpose, TrustStore, VerifyError,
 };
 use crate::versions::VersionRange;
 use crate::{dhparam, sigalgs, Error, Result};
-
-/// OpenSSL's default session timeout for TLS methods, which Node keeps: 2 hours.
-pub const DEFAULT_SESSION_TIMEOUT: u32 = 7200;
 
 /// What `tls.createSecureContext()` returns: the parsed options, shared.
 #[derive(Clone)]
@@ -41,17 +39,16 @@ pub struct SecureContext {
 
 struct Inner {
     keys: Vec<Arc<CertifiedKey>>,
-    trust: Arc<TrustStore>,
+    trust: TrustStore,
+    ca_certs: Arc<[CertificateDer<'static>]>,
     ciphers: CipherSelection,
     groups: Vec<Group>,
     versions: VersionRange,
     honor_cipher_order: Option<bool>,
     secure_options: SecureOptions,
     sigalgs: Option<Arc<[SignatureScheme]>>,
-    session_timeout: u32,
-    session_id_context: Vec<u8>,
-    ticket_keys: TicketKeys,
-    session_cache: Arc<SessionCache>,
+    session_settings: SessionSettings,
+    ticketer: Arc<SessionTicketer>,
     provider: Arc<CryptoProvider>,
 }
 
@@ -124,44 +121,41 @@ pub fn create_secure_context(options: &SecureContextOptions) -> Result<SecureCon
     for crl in &options.crl {
         crls.extend(tls_pki::load_crls(crl)?);
     }
-    let trust = match &options.ca {
+    // Node's `ca` is lenient: it stops quietly at the first block it cannot read.
+    let (trust, ca_certs) = match &options.ca {
         Some(ca) => {
             let mut certs = Vec::new();
             for pem in ca {
-                certs.extend(tls_pki::load_certificates(pem)?);
+                certs.extend(tls_pki::load_ca_certificates(pem));
             }
             certs.extend(extra_ca);
-            TrustStore::new(certs, crls)?
+            (TrustStore::new(certs.clone(), crls)?, certs)
         }
-        None => TrustStore::mozilla_with(extra_ca, crls)?,
+        None => (TrustStore::mozilla_with(extra_ca.clone(), crls)?, extra_ca),
     };
 
-    let session_timeout = options.session_timeout.unwrap_or(DEFAULT_SESSION_TIMEOUT);
-    let ticket_keys = match &options.ticket_keys {
-        Some(k) => TicketKeys::from_bytes(k)?,
-        None => TicketKeys::random(),
+    let session = SessionOptions {
+        ticket_keys: options.ticket_keys.clone(),
+        session_timeout: options.session_timeout.map(f64::from),
+        session_id_context: options.session_id_context.clone(),
+        no_ticket: secure_options.contains(SecureOptions::NO_TICKET),
     };
-    let session_id_context = options
-        .session_id_context
-        .as_ref()
-        .map(|s| s.as_bytes().to_vec())
-        .unwrap_or_default();
-    let session_cache = Arc::new(SessionCache::new(session_timeout, &session_id_context)?);
+    let session_settings = session.settings()?;
+    let ticketer = session.build_ticketer()?;
 
     Ok(SecureContext {
         inner: Arc::new(Inner {
             keys,
-            trust: Arc::new(trust),
+            trust,
+            ca_certs: ca_certs.into(),
             ciphers,
             groups,
             versions,
             honor_cipher_order: options.honor_cipher_order,
             secure_options,
             sigalgs,
-            session_timeout,
-            session_id_context,
-            ticket_keys,
-            session_cache,
+            session_settings,
+            ticketer,
             provider,
         }),
     })
@@ -203,12 +197,12 @@ fn load_key_pairs(
 
     let mut pairs = Vec::new();
     for key in keys {
-        let slot = tls_pki::key_slot(&key);
+        let kind = tls_pki::key_kind(&key);
         // The last certificate loaded for a slot is the one OpenSSL keeps.
         let Some(chain) = chains
             .iter()
             .rev()
-            .find(|c| tls_pki::certificate_slot(&c[0]) == Some(slot))
+            .find(|c| tls_pki::certificate_key_kind(&c[0]).same_slot(kind))
         else {
             continue;
         };
@@ -328,12 +322,14 @@ impl SecureContext {
                 message: format!("no protocols available: {e}"),
             })?;
         let builder = if settings.request_cert {
-            let verifier: Arc<dyn ClientCertVerifier> = Arc::new(NodeClientCertVerifier::new(
-                inner.trust.clone(),
-                settings.reject_unauthorized,
-                inner.provider.clone(),
-                inner.sigalgs.clone(),
-            ));
+            let node = NodeClientCertVerifier::new(inner.trust.clone(), true)
+                .dangerous_accept_unauthorized(!settings.reject_unauthorized);
+            let verifier: Arc<dyn ClientCertVerifier> = match &inner.sigalgs {
+                Some(allowed) => {
+                    Arc::new(SigalgsClientVerifier::new(Arc::new(node), allowed.clone()))
+                }
+                None => Arc::new(node),
+            };
             builder.with_client_cert_verifier(verifier)
         } else {
             builder.with_no_client_auth()
@@ -345,20 +341,15 @@ impl SecureContext {
                 .secure_options
                 .contains(SecureOptions::CIPHER_SERVER_PREFERENCE);
         config.alpn_protocols.clone_from(&settings.alpn_protocols);
+        // Node has no internal session cache (SSL_SESS_CACHE_NO_INTERNAL): session
+        // IDs resume only through newSession/resumeSession hooks, which tls-node
+        // installs per connection.
         config.session_storage = settings
             .session_storage
             .clone()
-            .unwrap_or_else(|| inner.session_cache.clone());
-        if inner.secure_options.contains(SecureOptions::NO_TICKET) {
-            // OpenSSL with SSL_OP_NO_TICKET issues stateful TLS 1.3 tickets and
-            // TLS 1.2 session IDs; rustls does the same with no ticketer.
-            config.ticketer = Arc::new(NeverTickets);
-        } else {
-            config.ticketer = Arc::new(Ticketer::new(
-                inner.ticket_keys.clone(),
-                inner.session_timeout,
-            ));
-        }
+            .unwrap_or_else(|| Arc::new(NoServerSessionStorage {}));
+        // Disabled under SSL_OP_NO_TICKET (`enabled()` is false then).
+        config.ticketer = inner.ticketer.clone();
         if let Some(kl) = &settings.key_log {
             config.key_log = kl.clone();
         }
@@ -367,14 +358,26 @@ impl SecureContext {
 
     /// A rustls client config for one `tls.connect()`.
     pub fn client_config(&self, settings: &ClientSettings) -> Result<ClientConfig> {
+        Ok(self.client_config_observed(settings)?.0)
+    }
+
+    /// [`SecureContext::client_config`], plus a [`HandshakeObserver`] that records
+    /// what the handshake showed (the stapled OCSP response, our certificate).
+    pub fn client_config_observed(
+        &self,
+        settings: &ClientSettings,
+    ) -> Result<(ClientConfig, Arc<HandshakeObserver>)> {
         let inner = &self.inner;
         inner.versions.check_role(false)?;
-        let verifier: Arc<dyn ServerCertVerifier> = Arc::new(NodeServerCertVerifier::new(
-            inner.trust.clone(),
-            settings.reject_unauthorized,
-            inner.provider.clone(),
+        let observer = Arc::new(HandshakeObserver::default());
+        let node = NodeServerCertVerifier::new(inner.trust.clone())
+            .dangerous_accept_unauthorized(!settings.reject_unauthorized);
+        let verifier: Arc<dyn ServerCertVerifier> = Arc::new(ObservingVerifier::new(
+            Arc::new(node),
             inner.sigalgs.clone(),
+            observer.clone(),
         ));
+        let resolver = observer.observe_client_certs(NodeCertResolver::new(inner.keys.clone()));
         let mut config = ClientConfig::builder_with_provider(inner.provider.clone())
             .with_protocol_versions(&inner.versions.rustls_versions()?)
             .map_err(|e| Error::NoProtocolsAvailable {
@@ -382,7 +385,7 @@ impl SecureContext {
             })?
             .dangerous()
             .with_custom_certificate_verifier(verifier)
-            .with_client_cert_resolver(Arc::new(NodeCertResolver::new(inner.keys.clone())));
+            .with_client_cert_resolver(resolver);
         config.alpn_protocols.clone_from(&settings.alpn_protocols);
         config.enable_sni = settings.send_sni;
         let on_session = settings
@@ -402,7 +405,7 @@ impl SecureContext {
         if let Some(kl) = &settings.key_log {
             config.key_log = kl.clone();
         }
-        Ok(config)
+        Ok((config, observer))
     }
 
     /// Verifies a peer's chain as Node does after the handshake (`authorized`,
@@ -413,7 +416,20 @@ impl SecureContext {
         chain: &[CertificateDer<'_>],
         purpose: Purpose,
     ) -> std::result::Result<(), VerifyError> {
-        crate::verify::verify_peer_chain(&self.inner.trust, chain, purpose)
+        let Some((leaf, intermediates)) = chain.split_first() else {
+            return Err(VerifyError::new(
+                crate::verify::X509Error::UnableToGetIssuerCert,
+                0,
+            ));
+        };
+        verify_chain(
+            leaf,
+            intermediates,
+            &self.inner.trust,
+            purpose,
+            UnixTime::now(),
+        )
+        .map(|_| ())
     }
 
     /// The suites enabled, in preference order (OpenSSL/IANA names).
@@ -426,42 +442,62 @@ impl SecureContext {
         &self.inner.groups
     }
 
-    /// The ticket keys (`server.getTicketKeys()` / `setTicketKeys()`).
-    pub fn ticket_keys(&self) -> &TicketKeys {
-        &self.inner.ticket_keys
+    /// The CA certificates given (`ca`, plus a PFX's CA certificates): what
+    /// `getPeerCertificate(true)` completes the issuer chain from. Mozilla's
+    /// default roots are trust anchors without full certificates, so they are not
+    /// included.
+    pub fn ca_certificates(&self) -> Arc<[CertificateDer<'static>]> {
+        self.inner.ca_certs.clone()
     }
 
-    /// `sessionTimeout`, in seconds.
-    pub fn session_timeout(&self) -> u32 {
-        self.inner.session_timeout
+    /// The session ticketer: `server.getTicketKeys()` / `setTicketKeys()`.
+    pub fn ticketer(&self) -> &Arc<SessionTicketer> {
+        &self.inner.ticketer
     }
 
-    /// `sessionIdContext` as bytes (empty when not given).
-    pub fn session_id_context(&self) -> &[u8] {
-        &self.inner.session_id_context
+    /// `sessionTimeout` and `sessionIdContext`, for per-connection session stores.
+    pub fn session_settings(&self) -> &SessionSettings {
+        &self.inner.session_settings
+    }
+
+    /// The certificate chain this context presents to a peer offering
+    /// `sigschemes` (what `getCertificate()` reports).
+    pub fn certificate_for(
+        &self,
+        sigschemes: &[SignatureScheme],
+    ) -> Option<Vec<CertificateDer<'static>>> {
+        NodeCertResolver::new(self.inner.keys.clone())
+            .pick(sigschemes)
+            .map(|k| k.cert.clone())
+    }
+
+    /// A resolver that staples `ocsp` to the certificate chosen for `sigschemes`
+    /// (the `OCSPRequest` answer for one connection).
+    pub fn resolver_with_ocsp(
+        &self,
+        sigschemes: &[SignatureScheme],
+        ocsp: Vec<u8>,
+    ) -> Arc<dyn ResolvesServerCert> {
+        let chosen = NodeCertResolver::new(self.inner.keys.clone()).pick(sigschemes);
+        let keys = self
+            .inner
+            .keys
+            .iter()
+            .map(|k| {
+                if chosen.as_ref().is_some_and(|c| Arc::ptr_eq(c, k)) {
+                    let mut stapled = (**k).clone();
+                    stapled.ocsp = Some(ocsp.clone());
+                    Arc::new(stapled)
+                } else {
+                    k.clone()
+                }
+            })
+            .collect();
+        Arc::new(NodeCertResolver::new(keys))
     }
 
     /// Whether the context has at least one usable key/certificate pair.
     pub fn has_certificate(&self) -> bool {
         !self.inner.keys.is_empty()
-    }
-}
-
-/// No stateless tickets (`SSL_OP_NO_TICKET`).
-#[derive(Debug)]
-struct NeverTickets;
-
-impl rustls::server::ProducesTickets for NeverTickets {
-    fn enabled(&self) -> bool {
-        false
-    }
-    fn lifetime(&self) -> u32 {
-        0
-    }
-    fn encrypt(&self, _plain: &[u8]) -> Option<Vec<u8>> {
-        None
-    }
-    fn decrypt(&self, _cipher: &[u8]) -> Option<Vec<u8>> {
-        None
     }
 }

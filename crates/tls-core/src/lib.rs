@@ -11,21 +11,22 @@
 
 pub mod alpn;
 pub mod cert_resolver;
+pub mod ciphers;
 pub mod client_session;
 pub mod context;
 pub mod curves;
 pub mod dhparam;
-pub mod ciphers;
 pub mod error;
 pub mod keylog;
+pub mod observe;
 pub mod options;
 pub mod renegotiation;
 pub mod secure_options;
+pub mod session;
 pub mod sigalgs;
 pub mod sni;
-pub mod versions;
 pub mod verify;
-pub mod session;
+pub mod versions;
 
 pub use context::{create_secure_context, ClientSettings, SecureContext, ServerSettings};
 pub use error::{Error, Result};

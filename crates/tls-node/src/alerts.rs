@@ -4,7 +4,7 @@
 use rustls::{AlertDescription as A, Error as E, PeerIncompatible as PI, PeerMisbehaved as PM};
 
 /// Node's `err.code` for a failed handshake or record.
-pub fn code_of(e: &E) -> &'static str {
+pub(crate) fn code_of(e: &E) -> &'static str {
     match e {
         E::AlertReceived(a) => alert_code(*a),
         E::NoApplicationProtocol => "ERR_SSL_NO_APPLICATION_PROTOCOL",
@@ -80,7 +80,7 @@ fn alert_code(a: A) -> &'static str {
 }
 
 /// A message in OpenSSL's words where they differ from rustls's.
-pub fn message_of(e: &E) -> String {
+pub(crate) fn message_of(e: &E) -> String {
     match e {
         E::AlertReceived(a) => {
             let name = alert_code(*a)

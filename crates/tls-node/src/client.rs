@@ -94,8 +94,9 @@ impl std::fmt::Debug for ConnectOptions {
 /// not match `servername || host`, is an error with Node's code
 /// (`DEPTH_ZERO_SELF_SIGNED_CERT`, `ERR_TLS_CERT_ALTNAME_INVALID`, ...).
 pub async fn connect(mut options: ConnectOptions) -> Result<TlsSocket> {
+    let timeout = options.timeout;
     let fut = connect_inner(&mut options);
-    match options.timeout {
+    match timeout {
         Some(t) => tokio::time::timeout(t, fut).await.map_err(|_| {
             Error::Io(std::io::Error::new(
                 std::io::ErrorKind::TimedOut,
@@ -285,6 +286,7 @@ pub(crate) async fn client_handshake(
         } else {
             None
         },
+        trusted: context.ca_certificates(),
         addresses,
     };
     Ok(TlsSocket::from_parts(

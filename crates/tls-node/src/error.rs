@@ -43,6 +43,9 @@ pub enum Error {
     /// `exportKeyingMaterial()` failed.
     #[error("exportKeyingMaterial failed: {0}")]
     KeyingMaterial(String),
+    /// A `resumeSession` hook failed: the connection is destroyed with its error.
+    #[error("resumeSession failed: {0}")]
+    SessionHook(String),
     /// The server is not listening (or already closed).
     #[error("Server is not running.")]
     ServerNotRunning,
@@ -67,6 +70,7 @@ impl Error {
             Error::RenegotiationUnsupported => "ERR_TLS_RENEGOTIATION_UNSUPPORTED",
             Error::KeyingMaterial(_) => "ERR_CRYPTO_OPERATION_FAILED",
             Error::ServerNotRunning => "ERR_SERVER_NOT_RUNNING",
+            Error::SessionHook(_) => "ERR_TLS_SESSION_HOOK",
             Error::Io(e) => tls_pki::error::io_error_code(e),
         }
     }

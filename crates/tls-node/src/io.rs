@@ -9,6 +9,8 @@ use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
+use crate::hooks::WriteGate;
+
 /// Any stream a TLS socket can wrap.
 pub trait Io: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
 
@@ -60,31 +62,47 @@ pub fn family(a: &SocketAddr) -> &'static str {
 /// Records the bytes read through it until [`Recording::stop`], so the server can
 /// look at the raw ClientHello (session ID for `resumeSession`, OCSP request) after
 /// rustls has parsed it.
+///
+/// It also carries the server's [`WriteGate`] (`newSession` hooks), installed
+/// through the [`RecordHandle`] once the ClientHello is known.
 pub(crate) struct Recording<T> {
     inner: T,
     record: Option<Arc<Mutex<Option<Vec<u8>>>>>,
+    gate: Option<Arc<Mutex<Option<WriteGate>>>>,
 }
 
-/// A handle on what a [`Recording`] has read.
+/// A handle on what a [`Recording`] has read, and on its write gate.
 #[derive(Clone, Default)]
-pub(crate) struct RecordHandle(Arc<Mutex<Option<Vec<u8>>>>);
+pub(crate) struct RecordHandle {
+    record: Arc<Mutex<Option<Vec<u8>>>>,
+    gate: Arc<Mutex<Option<WriteGate>>>,
+}
 
 impl RecordHandle {
     /// The bytes read so far; recording stops.
     pub(crate) fn stop(&self) -> Vec<u8> {
-        crate::socket::lock(&self.0).take().unwrap_or_default()
+        crate::socket::lock(&self.record).take().unwrap_or_default()
+    }
+
+    /// Holds the stream's writes until `newSession` hooks complete.
+    pub(crate) fn install_gate(&self, gate: WriteGate) {
+        *crate::socket::lock(&self.gate) = Some(gate);
     }
 }
 
 impl<T> Recording<T> {
     pub(crate) fn new(inner: T) -> (Self, RecordHandle) {
-        let shared = Arc::new(Mutex::new(Some(Vec::new())));
+        let handle = RecordHandle {
+            record: Arc::new(Mutex::new(Some(Vec::new()))),
+            gate: Arc::new(Mutex::new(None)),
+        };
         (
             Recording {
                 inner,
-                record: Some(shared.clone()),
+                record: Some(handle.record.clone()),
+                gate: Some(handle.gate.clone()),
             },
-            RecordHandle(shared),
+            handle,
         )
     }
 
@@ -93,6 +111,7 @@ impl<T> Recording<T> {
         Recording {
             inner,
             record: None,
+            gate: None,
         }
     }
 
@@ -129,16 +148,31 @@ impl<T: AsyncRead + Unpin> AsyncRead for Recording<T> {
     }
 }
 
+impl<T> Recording<T> {
+    /// Pending while `newSession` hooks run.
+    fn poll_gate(&self, cx: &mut Context<'_>) -> Poll<()> {
+        match &self.gate {
+            Some(gate) => match crate::socket::lock(gate).as_mut() {
+                Some(g) => g.poll_ready(cx),
+                None => Poll::Ready(()),
+            },
+            None => Poll::Ready(()),
+        }
+    }
+}
+
 impl<T: AsyncWrite + Unpin> AsyncWrite for Recording<T> {
     fn poll_write(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
+        std::task::ready!(self.poll_gate(cx));
         Pin::new(&mut self.inner).poll_write(cx, buf)
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        std::task::ready!(self.poll_gate(cx));
         Pin::new(&mut self.inner).poll_flush(cx)
     }
 

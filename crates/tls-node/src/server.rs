@@ -28,10 +28,14 @@ use rustls::server::Acceptor;
 use tokio::sync::{mpsc, watch, Notify};
 
 use tls_core::alpn::{self, AlpnCallback, AlpnProtocols, AlpnRequest};
+use tls_core::session::{
+    client_hello_session_id, ClientHelloInfo, ClientHelloPeek, ConnectionSessionStore, SessionHooks,
+};
 use tls_core::sni::{self, ServernamePattern};
 use tls_core::verify::Purpose;
 use tls_core::{SecureContext, SecureContextOptions, ServerSettings};
 
+use crate::hooks::WriteGate;
 use crate::io::{AddressInfo, Addresses, BoxIo, Recording};
 use crate::socket::{lock, HandshakeInfo, TlsSocket};
 use crate::{Error, Result};
@@ -89,6 +93,10 @@ pub struct ServerOptions {
     pub ocsp_request: Option<OcspCallback>,
     /// `server.maxConnections`.
     pub max_connections: Option<usize>,
+    /// `'newSession'` / `'resumeSession'`: an external session store (Redis, ...)
+    /// for TLS 1.2 session IDs and TLS 1.3 stateful tickets. The handshake waits
+    /// for both hooks, as Node's does for their callbacks.
+    pub session_hooks: Option<Arc<dyn SessionHooks>>,
     /// Emit [`ServerEvent::Keylog`] for every key log line (`'keylog'`).
     pub keylog: bool,
     /// Emit [`ServerEvent::Connection`] for every accepted TCP connection.
@@ -175,6 +183,7 @@ struct Shared {
 
 struct HookOptions {
     request_cert: bool,
+    session_hooks: Option<Arc<dyn SessionHooks>>,
     sni_callback: Option<SniCallback>,
     alpn_callback: Option<AlpnCallback>,
     handshake_timeout: Duration,
@@ -233,6 +242,7 @@ pub fn create_server(options: ServerOptions) -> Result<Server> {
         settings,
         options: HookOptions {
             request_cert: options.request_cert,
+            session_hooks: options.session_hooks,
             sni_callback: options.sni_callback,
             alpn_callback: options.alpn_callback,
             handshake_timeout: options
@@ -366,13 +376,19 @@ impl Server {
 
     /// `server.getTicketKeys()`: the 48 bytes of the default context's keys.
     pub fn get_ticket_keys(&self) -> Vec<u8> {
-        self.default_context().ticket_keys().to_bytes()
+        self.default_context()
+            .ticketer()
+            .get_ticket_keys()
+            .to_bytes()
+            .to_vec()
     }
 
     /// `server.setTicketKeys(keys)`: 48 bytes; tickets issued under the old keys no
     /// longer resume.
     pub fn set_ticket_keys(&self, keys: &[u8]) -> Result<()> {
-        self.default_context().ticket_keys().set(keys)?;
+        self.default_context()
+            .ticketer()
+            .set_ticket_keys_from_bytes(keys)?;
         Ok(())
     }
 
@@ -580,10 +596,14 @@ async fn server_handshake(
     let sigschemes = hello.signature_schemes().to_vec();
 
     let prepared = choose_context(shared, servername.as_deref()).await?;
+    // A per-connection copy of the config, made only when a hook changes it.
     let mut config: Option<rustls::ServerConfig> = None;
-    let mut cfg = |p: &Prepared| -> &mut rustls::ServerConfig {
+    fn cfg<'a>(
+        config: &'a mut Option<rustls::ServerConfig>,
+        p: &Prepared,
+    ) -> &'a mut rustls::ServerConfig {
         config.get_or_insert_with(|| (*p.config).clone())
-    };
+    }
 
     if let Some(cb) = &shared.options.alpn_callback {
         let request = AlpnRequest {
@@ -591,7 +611,7 @@ async fn server_handshake(
             protocols: client_alpn.clone().unwrap_or_default(),
         };
         match alpn::run_alpn_callback(cb, &request)? {
-            Some(p) => cfg(&prepared).alpn_protocols = vec![p],
+            Some(p) => cfg(&mut config, &prepared).alpn_protocols = vec![p],
             // Node: undefined → no_application_protocol alert.
             None => return Err(Error::Tls(rustls::Error::NoApplicationProtocol)),
         }
@@ -599,36 +619,36 @@ async fn server_handshake(
     if shared.options.keylog {
         let events = shared.events.clone();
         let remote = remote.clone();
-        cfg(&prepared).key_log = Arc::new(tls_core::keylog::KeyLogSink::new(Arc::new(
-            move |line: &[u8]| {
+        cfg(&mut config, &prepared).key_log = Arc::new(tls_core::keylog::KeyLogSink::new(
+            Arc::new(move |line: &[u8]| {
                 let _ = events.try_send(ServerEvent::Keylog {
                     line: line.to_vec(),
                     remote: remote.clone(),
                 });
-            },
-        )));
+            }),
+        ));
     }
     let own_certificate = prepared.context.certificate_for(&sigschemes);
+    let hello_info = match client_hello_session_id(&hello_bytes) {
+        ClientHelloPeek::Complete(info) => Some(info),
+        ClientHelloPeek::NeedMore | ClientHelloPeek::Invalid(_) => None,
+    };
     if let Some(ocsp) = &shared.options.ocsp_request {
-        if tls_core::session::client_hello_requests_ocsp(&hello_bytes) {
+        if hello_info.as_ref().is_some_and(|i| i.status_request) {
             let (leaf, issuer) = match &own_certificate {
                 Some(chain) => (chain.first().cloned(), chain.get(1).cloned()),
                 None => (None, None),
             };
             if let Some(response) = ocsp(leaf, issuer).await {
                 let resolver = prepared.context.resolver_with_ocsp(&sigschemes, response);
-                cfg(&prepared).cert_resolver = resolver;
+                cfg(&mut config, &prepared).cert_resolver = resolver;
             }
         }
     }
-    let hooks = crate::hooks::prepare(
-        shared_session_hooks(shared),
-        &hello_bytes,
-        &prepared.context,
-    )
-    .await;
-    if let Some(store) = hooks.store() {
-        cfg(&prepared).session_storage = store;
+    if let Some(hooks) = &shared.options.session_hooks {
+        let store = resume_session(hooks, hello_info.as_ref(), &prepared.context).await?;
+        cfg(&mut config, &prepared).session_storage = store.clone();
+        record.install_gate(WriteGate::new(store, hooks.clone()));
     }
 
     let config = match config {
@@ -639,7 +659,6 @@ async fn server_handshake(
         .into_stream(config)
         .await
         .map_err(|e| crate::client::handshake_error(&e))?;
-    hooks.finish().await;
 
     let state = stream.get_ref().1;
     let resumed = state.handshake_kind() == Some(rustls::HandshakeKind::Resumed);
@@ -669,6 +688,7 @@ async fn server_handshake(
         servername: if resumed && tls12 { None } else { servername },
         own_certificate: own_certificate.and_then(|c| c.into_iter().next()),
         ocsp_response: None,
+        trusted: prepared.context.ca_certificates(),
         addresses,
     };
     Ok(TlsSocket::from_parts(
@@ -679,8 +699,24 @@ async fn server_handshake(
     ))
 }
 
-fn shared_session_hooks(_shared: &Arc<Shared>) -> Option<()> {
-    None
+/// The per-connection session store, pre-seeded with what `resumeSession` found
+/// for the ClientHello's session ID (Node looks one up only when no ticket is
+/// offered).
+async fn resume_session(
+    hooks: &Arc<dyn SessionHooks>,
+    info: Option<&ClientHelloInfo>,
+    context: &SecureContext,
+) -> Result<Arc<ConnectionSessionStore>> {
+    let enabled = rustls::server::ProducesTickets::enabled(context.ticketer().as_ref());
+    let mut store = ConnectionSessionStore::new(context.session_settings().clone(), info, enabled);
+    if let Some(id) = info.and_then(|i| i.resume_session_id(enabled)) {
+        match hooks.resume_session(id.to_vec()).await {
+            Ok(Some(data)) => store = store.with_resumed(id.to_vec(), data),
+            Ok(None) => {}
+            Err(e) => return Err(Error::SessionHook(e.to_string())),
+        }
+    }
+    Ok(Arc::new(store))
 }
 
 async fn choose_context(shared: &Arc<Shared>, servername: Option<&str>) -> Result<Prepared> {

@@ -42,6 +42,9 @@ pub(crate) struct HandshakeInfo {
     pub(crate) own_certificate: Option<CertificateDer<'static>>,
     pub(crate) ocsp_response: Option<Vec<u8>>,
     pub(crate) addresses: Addresses,
+    /// The verifying side's CA certificates: `getPeerCertificate(true)` completes
+    /// the issuer chain from them, as Node does from its store.
+    pub(crate) trusted: Arc<[CertificateDer<'static>]>,
 }
 
 /// Sessions the client receives (the `session` event), shared with the
@@ -211,7 +214,8 @@ impl TlsSocket {
         if chain.is_empty() {
             return None;
         }
-        PeerCertificate::from_chain(chain, detailed).ok()
+        let trusted: &[CertificateDer<'static>] = if detailed { &self.info.trusted } else { &[] };
+        PeerCertificate::from_der_chain(chain, trusted).ok()
     }
 
     /// `tlsSocket.getCertificate()`: our own certificate, if one was sent.

@@ -52,7 +52,7 @@ pub fn connection_summary(socket: &TlsSocket) -> Map<String, Value> {
     m.insert(
         "peerCertificate".into(),
         match &detailed {
-            Some(p) => p.leaf().to_json(),
+            Some(p) => p.leaf().map_or_else(|| json!({}), |l| l.to_json()),
             None => json!({}),
         },
     );

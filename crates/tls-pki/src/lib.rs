@@ -19,21 +19,21 @@
 pub mod certs;
 pub mod crl;
 pub mod error;
+pub mod generate;
 pub mod identity;
-pub mod legacy;
 pub mod input;
 pub mod key;
+pub mod legacy;
 pub mod matching;
 pub(crate) mod pem;
 pub mod pfx;
-pub mod generate;
 
 pub use certs::{load_ca_certificates, load_certificates};
 pub use crl::load_crls;
 pub use error::{Error, Result};
 pub use identity::check_server_identity;
-pub use legacy::{LegacyCertificate, PeerCertificate};
 pub use input::{KeyInput, PfxInput};
 pub use key::{key_kind, load_private_key, KeyKind};
+pub use legacy::{LegacyCertificate, PeerCertificate};
 pub use matching::{certificate_key_kind, check_private_key};
 pub use pfx::{load_pfx, Pfx};

@@ -77,8 +77,12 @@ fn line_reader(stdout: ChildStdout) -> mpsc::Receiver<Value> {
 pub fn spawn_serve(imp: &Impl, dir: &Path, args: &[&str]) -> Result<ServerProc, Value> {
     let mut cmd = imp.command("serve");
     cmd.args(["--port", "0"]).args(args).current_dir(dir);
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null());
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn {}: {e}", imp.label()));
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn {}: {e}", imp.label()));
     let stdout = child.stdout.take().expect("piped stdout");
     let lines = line_reader(stdout);
     match lines.recv_timeout(Duration::from_secs(20)) {
@@ -163,8 +167,12 @@ pub struct ConnectRun {
 pub fn run_connect(imp: &Impl, dir: &Path, args: &[&str], stdin: &[u8]) -> ConnectRun {
     let mut cmd = imp.command("connect");
     cmd.args(args).current_dir(dir);
-    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn {}: {e}", imp.label()));
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn {}: {e}", imp.label()));
     let mut sin = child.stdin.take().expect("piped stdin");
     let data = stdin.to_vec();
     let writer = std::thread::spawn(move || {
@@ -178,7 +186,10 @@ pub fn run_connect(imp: &Impl, dir: &Path, args: &[&str], stdin: &[u8]) -> Conne
         .stdout
         .split(|&b| b == b'\n')
         .filter(|l| !l.is_empty())
-        .map(|l| serde_json::from_slice(l).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(l).into_owned())))
+        .map(|l| {
+            serde_json::from_slice(l)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(l).into_owned()))
+        })
         .collect();
     ConnectRun {
         status: out.status.code(),

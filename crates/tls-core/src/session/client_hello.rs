@@ -13,6 +13,7 @@ const MAX_HELLO: usize = 0xffff;
 /// Extension numbers.
 const EXT_SESSION_TICKET: u16 = 35;
 const EXT_PRE_SHARED_KEY: u16 = 41;
+const EXT_STATUS_REQUEST: u16 = 5;
 
 /// The result of [`client_hello_session_id`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,6 +42,9 @@ pub struct ClientHelloInfo {
     pub psk_identities: Vec<Vec<u8>>,
     /// Whether a `pre_shared_key` extension is present.
     pub has_pre_shared_key: bool,
+    /// Whether the client asked for an OCSP staple (`status_request` of type
+    /// `ocsp`): Node emits `OCSPRequest` only then.
+    pub status_request: bool,
 }
 
 impl ClientHelloInfo {
@@ -175,6 +179,8 @@ fn parse_body(body: &[u8]) -> Option<ClientHelloInfo> {
         let data = exts.vec16()?;
         match typ {
             EXT_SESSION_TICKET => info.session_ticket_len = Some(data.len()),
+            // CertificateStatusRequest: status_type 1 = ocsp.
+            EXT_STATUS_REQUEST => info.status_request = data.first() == Some(&1),
             EXT_PRE_SHARED_KEY => {
                 info.has_pre_shared_key = true;
                 let mut ids = Reader(Reader(data).vec16()?);

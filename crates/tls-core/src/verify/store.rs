@@ -59,6 +59,27 @@ impl TrustStore {
         Self::from_parts(certs, Vec::new(), false)
     }
 
+    /// Mozilla's roots plus `extra` certificates (the CA certificates of a `pfx`,
+    /// which Node adds to the default store), with `crls` enforced when given.
+    pub fn mozilla_with(
+        extra: Vec<CertificateDer<'static>>,
+        crls: Vec<CertificateRevocationListDer<'static>>,
+    ) -> Result<Self> {
+        if extra.is_empty() && crls.is_empty() {
+            return Ok(Self::mozilla());
+        }
+        let mut certs: Vec<Cert> = webpki_roots::TLS_SERVER_ROOTS
+            .iter()
+            .filter_map(Cert::from_anchor)
+            .collect();
+        certs.extend(extra.iter().filter_map(Cert::from_der));
+        let crls = crls
+            .iter()
+            .map(|c| Crl::from_der(c).ok_or(Error::CrlParse))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self::from_parts(certs, crls, false))
+    }
+
     fn from_parts(certs: Vec<Cert>, crls: Vec<Crl>, hint: bool) -> Self {
         let mut hints: Vec<DistinguishedName> = Vec::new();
         for c in certs.iter().filter(|_| hint) {

@@ -125,14 +125,24 @@ pub fn make_crl(
 /// A CRL as PEM (`-----BEGIN X509 CRL-----`), the form `openssl crl` and Node's
 /// `crl` option both read by default.
 pub fn crl_to_pem(crl: &CertificateRevocationListDer<'_>) -> String {
-    let b64 = base64::engine::general_purpose::STANDARD.encode(crl.as_ref());
-    let mut pem = String::with_capacity(b64.len() + b64.len() / 64 + 64);
-    pem.push_str("-----BEGIN X509 CRL-----\n");
+    to_pem("X509 CRL", crl.as_ref())
+}
+
+/// DER as a PEM block (`-----BEGIN {label}-----`, 64-column base64), as OpenSSL
+/// writes it.
+pub fn to_pem(label: &str, der: &[u8]) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut pem = String::with_capacity(b64.len() + b64.len() / 64 + 2 * label.len() + 32);
+    pem.push_str("-----BEGIN ");
+    pem.push_str(label);
+    pem.push_str("-----\n");
     // base64 output is ASCII, so every 64-byte chunk is valid UTF-8.
     for line in b64.as_bytes().chunks(64) {
         pem.push_str(std::str::from_utf8(line).unwrap_or_default());
         pem.push('\n');
     }
-    pem.push_str("-----END X509 CRL-----\n");
+    pem.push_str("-----END ");
+    pem.push_str(label);
+    pem.push_str("-----\n");
     pem
 }

@@ -35,6 +35,6 @@ pub use cert::{
     make_certificate, parse_subject_alt_names, self_signed_localhost, CertificateOptions,
     Generated, SubjectAltName,
 };
-pub use crl::{crl_to_pem, make_crl, CrlOptions};
+pub use crl::{crl_to_pem, make_crl, to_pem, CrlOptions};
 pub use keys::KeyType;
 pub use pfx::make_pfx;
