@@ -97,10 +97,14 @@ fn decrypt_pkcs5(der: &[u8], pass: &str) -> Result<Vec<u8>> {
     }
     match info.decrypt(pass) {
         Ok(doc) => Ok(doc.as_bytes().to_vec()),
-        Err(pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::DecryptFailed)) => {
-            Err(Error::BadDecrypt)
-        }
-        Err(e) => Err(unsupported_encryption(format!("{e}"))),
+        Err(
+            e @ pkcs8::Error::EncryptedPrivateKey(
+                pkcs8::pkcs5::Error::UnsupportedAlgorithm { .. }
+                | pkcs8::pkcs5::Error::AlgorithmParametersInvalid { .. },
+            ),
+        ) => Err(unsupported_encryption(format!("{e}"))),
+        // Bad padding, or a plaintext that is not a PKCS#8 key: wrong passphrase.
+        Err(_) => Err(Error::BadDecrypt),
     }
 }
 
