@@ -367,7 +367,7 @@ fn certificates_and_matching() {
             .as_bytes(),
     );
     let certs = load_certificates(&bundle).unwrap();
-    let got: Vec<&[u8]> = certs.iter().map(|c| c.as_ref()).collect();
+    let got: Vec<&[u8]> = certs.iter().map(AsRef::as_ref).collect();
     assert_eq!(got, [a.as_slice(), b.as_slice(), c.as_slice()]);
     assert_eq!(tls_pki::load_ca_certificates(&bundle).len(), 3);
     assert_eq!(
@@ -403,6 +403,17 @@ fn certificates_and_matching() {
     assert_eq!(curve.code(), "ERR_OSSL_X509_KEY_VALUES_MISMATCH");
     // Another key type is not a mismatch in Node (OpenSSL keeps a key per type).
     check_private_key(&key("ed.pem"), &cert(&a)).unwrap();
+}
+
+/// One `openssl pkcs12 -export` run and how to open its output.
+struct PfxCase<'a> {
+    file: &'a str,
+    key: &'a str,
+    crt: &'a str,
+    pass: &'a str,
+    extra: &'a [&'a str],
+    open_with: Option<&'a str>,
+    ca: usize,
 }
 
 /// PKCS#12 files as `openssl pkcs12 -export` writes them.
@@ -470,17 +481,8 @@ fn pfx_files() {
         ossl(dir, &a);
         read(dir, name)
     };
-    struct Case<'a> {
-        file: &'a str,
-        key: &'a str,
-        crt: &'a str,
-        pass: &'a str,
-        extra: &'a [&'a str],
-        open_with: Option<&'a str>,
-        ca: usize,
-    }
     let cases = [
-        Case {
+        PfxCase {
             file: "default.p12",
             key: "ec.pem",
             crt: "ec.crt",
@@ -489,7 +491,7 @@ fn pfx_files() {
             open_with: Some("pw"),
             ca: 0,
         },
-        Case {
+        PfxCase {
             file: "rsa.p12",
             key: "rsa.pem",
             crt: "rsa.crt",
@@ -498,7 +500,7 @@ fn pfx_files() {
             open_with: Some("pw"),
             ca: 0,
         },
-        Case {
+        PfxCase {
             file: "chain.p12",
             key: "ec.pem",
             crt: "ec.crt",
@@ -507,7 +509,7 @@ fn pfx_files() {
             open_with: Some("pw"),
             ca: 2,
         },
-        Case {
+        PfxCase {
             file: "legacy.p12",
             key: "ec.pem",
             crt: "ec.crt",
@@ -516,7 +518,7 @@ fn pfx_files() {
             open_with: Some("pw"),
             ca: 2,
         },
-        Case {
+        PfxCase {
             file: "legacyrsa.p12",
             key: "rsa.pem",
             crt: "rsa.crt",
@@ -525,7 +527,7 @@ fn pfx_files() {
             open_with: Some("pw"),
             ca: 0,
         },
-        Case {
+        PfxCase {
             file: "empty-none.p12",
             key: "ec.pem",
             crt: "ec.crt",
@@ -534,7 +536,7 @@ fn pfx_files() {
             open_with: None,
             ca: 0,
         },
-        Case {
+        PfxCase {
             file: "empty-empty.p12",
             key: "ec.pem",
             crt: "ec.crt",
@@ -543,7 +545,7 @@ fn pfx_files() {
             open_with: Some(""),
             ca: 0,
         },
-        Case {
+        PfxCase {
             file: "nomac.p12",
             key: "ec.pem",
             crt: "ec.crt",
@@ -552,7 +554,7 @@ fn pfx_files() {
             open_with: None,
             ca: 0,
         },
-        Case {
+        PfxCase {
             file: "plainbags.p12",
             key: "ec.pem",
             crt: "ec.crt",
