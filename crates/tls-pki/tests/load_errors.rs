@@ -10,7 +10,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use test_support::{node_script, openssl, run_ok};
-use tls_pki::{check_private_key, load_certificates, load_crls, load_pfx, load_private_key};
+use tls_pki::{
+    check_private_key, load_ca_certificates, load_certificates, load_crls, load_pfx,
+    load_private_key,
+};
 
 /// Node's message (no `code`) -> our project code.
 const PROJECT_CODES: &[(&str, &str)] = &[
@@ -61,6 +64,11 @@ fn ours(dir: &Path, c: &Case) -> String {
         "key" => load_private_key(&data, pass).map(drop),
         "pfx" => load_pfx(&data, pass).map(drop),
         "crl" => load_crls(&data).map(drop),
+        // Node's `ca` never fails: unreadable input just adds fewer certificates.
+        "ca" => {
+            let _ = load_ca_certificates(&data);
+            Ok(())
+        }
         "pair" => {
             let certs = std::fs::read(dir.join(c.file2.as_ref().unwrap())).unwrap();
             load_certificates(&certs).and_then(|certs| {
@@ -604,6 +612,26 @@ fn error_codes_equal_nodes() {
     f.add("pfx: garbage", "pfx", &garbage, Some("pw"));
     f.add("pfx: PEM text", "pfx", cert.as_bytes(), Some("pw"));
     f.add("pfx: truncated", "pfx", &pw[..pw.len() / 2], Some("pw"));
+    // ca: Node never throws; we never fail and keep what precedes the first bad block.
+    let ca_cases: [(&str, Vec<u8>, usize); 5] = [
+        ("ca: garbage", garbage.clone(), 0),
+        ("ca: truncated", cert.as_bytes()[..200].to_vec(), 0),
+        ("ca: key only", key.as_bytes().to_vec(), 0),
+        (
+            "ca: good then truncated",
+            format!("{cert}{}", &cert[..200]).into_bytes(),
+            1,
+        ),
+        (
+            "ca: two good around a key",
+            format!("{cert}{key}{cert}").into_bytes(),
+            2,
+        ),
+    ];
+    for (name, bytes, count) in &ca_cases {
+        f.add(name, "ca", bytes, None);
+        assert_eq!(load_ca_certificates(bytes).len(), *count, "{name}");
+    }
     // crl
     f.add("crl: ok", "crl", crl.as_bytes(), None);
     f.add(

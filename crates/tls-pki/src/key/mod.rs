@@ -84,6 +84,25 @@ pub(crate) struct KeyInfo {
 /// key. `passphrase` decrypts encrypted keys; like Node, a missing passphrase is
 /// the empty one.
 ///
+/// # Example
+/// The `key` and `cert` options of `tls.createSecureContext({key, cert})`:
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let key_pair = rcgen::KeyPair::generate()?;
+/// let cert = rcgen::CertificateParams::new(vec!["localhost".to_owned()])?
+///     .self_signed(&key_pair)?;
+///
+/// let key = tls_pki::load_private_key(key_pair.serialize_pem().as_bytes(), None)?;
+/// let chain = tls_pki::load_certificates(cert.pem().as_bytes())?;
+/// tls_pki::check_private_key(&key, &chain[0])?;
+/// assert_eq!(tls_pki::key_kind(&key), tls_pki::KeyKind::EcP256);
+///
+/// let err = tls_pki::load_private_key(b"not a key", None).unwrap_err();
+/// assert_eq!(err.code(), "ERR_OSSL_UNSUPPORTED");
+/// # Ok(())
+/// # }
+/// ```
+///
 /// # Errors
 /// `ERR_OSSL_UNSUPPORTED` (nothing decodable), `ERR_OSSL_BAD_DECRYPT` (wrong or
 /// missing passphrase), `ERR_SSL_UNKNOWN_CERTIFICATE_TYPE` (X25519/X448/DH key),
