@@ -282,6 +282,26 @@ fn make_fixtures(dir: &Path) {
     o(&[
         "ec", "-in", "ec.pem", "-aes256", "-passout", "pass:pw", "-out", "trad.pem",
     ]);
+    let utf8_pass = "pass:p\u{e4}ssw\u{f6}rd\u{2713}";
+    o(&[
+        "pkcs8", "-topk8", "-in", "ec.pem", "-passout", utf8_pass, "-out", "utf8.p8",
+    ]);
+    o(&[
+        "pkcs8",
+        "-topk8",
+        "-in",
+        "ec.pem",
+        "-v1",
+        "PBE-SHA1-3DES",
+        "-passout",
+        utf8_pass,
+        "-out",
+        "utf8v1.p8",
+    ]);
+    o(&[
+        "pkcs12", "-export", "-inkey", "ec.pem", "-in", "ec.crt", "-passout", utf8_pass, "-out",
+        "utf8.p12",
+    ]);
     o(&[
         "rsa",
         "-in",
@@ -574,6 +594,38 @@ fn error_codes_equal_nodes() {
         );
         f.add(&format!("key: {what}, ok"), "key", &bytes, Some("pw"));
     }
+    let utf8 = "p\u{e4}ssw\u{f6}rd\u{2713}";
+    let nfd = "pa\u{308}sswo\u{308}rd\u{2713}";
+    f.add(
+        "key: non-ASCII passphrase, ok",
+        "key",
+        &f.file("utf8.p8"),
+        Some(utf8),
+    );
+    f.add(
+        "key: non-ASCII passphrase, NFD",
+        "key",
+        &f.file("utf8.p8"),
+        Some(nfd),
+    );
+    f.add(
+        "key: v1 non-ASCII passphrase",
+        "key",
+        &f.file("utf8v1.p8"),
+        Some(utf8),
+    );
+    f.add(
+        "pfx: non-ASCII passphrase, ok",
+        "pfx",
+        &f.file("utf8.p12"),
+        Some(utf8),
+    );
+    f.add(
+        "pfx: non-ASCII passphrase, NFD",
+        "pfx",
+        &f.file("utf8.p12"),
+        Some(nfd),
+    );
     f.add(
         "key: empty-password key, no passphrase",
         "key",

@@ -693,3 +693,42 @@ fn crls() {
         webpki::BorrowedCertRevocationList::from_der(crl.as_ref()).expect("webpki parses the CRL");
     }
 }
+
+/// The leaf is the certificate matching the key wherever it sits in the file
+/// (OpenSSL's `PKCS12_parse` rule); a file whose certificates all belong to other
+/// keys has no usable certificate. Hermetic: rcgen + p12-keystore write the files.
+#[test]
+fn pfx_leaf_is_found_by_its_key() {
+    use p12_keystore::{Certificate, KeyStore, KeyStoreEntry, PrivateKey, PrivateKeyChain};
+    let make = |name: &str| {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec![name.to_owned()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        (key, cert)
+    };
+    let (leaf_key, leaf) = make("leaf");
+    let (_, ca1) = make("ca1");
+    let (_, ca2) = make("ca2");
+    let write = |certs: Vec<&[u8]>| {
+        let mut store = KeyStore::new();
+        let chain = PrivateKeyChain::new(
+            b"id".to_vec(),
+            PrivateKey::from_der(&leaf_key.serialize_der()).unwrap(),
+            certs.into_iter().map(|c| Certificate::from_der(c).unwrap()),
+        );
+        store.add_entry("k", KeyStoreEntry::PrivateKeyChain(chain));
+        store.writer("pw").write().unwrap()
+    };
+    let p12 = write(vec![ca1.der(), ca2.der(), leaf.der()]);
+    let pfx = load_pfx(&p12, Some("pw")).unwrap();
+    assert_eq!(pfx.cert.as_ref(), leaf.der().as_ref());
+    assert_eq!(pfx.ca.len(), 2);
+    assert_eq!(pfx.key.secret_der(), leaf_key.serialize_der().as_slice());
+
+    let none = write(vec![ca1.der(), ca2.der()]);
+    let err = load_pfx(&none, Some("pw")).unwrap_err();
+    assert_eq!(err.code(), "ERR_CRYPTO_OPERATION_FAILED");
+    assert!(err.to_string().contains("certificate"), "{err}");
+}
