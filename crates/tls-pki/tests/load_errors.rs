@@ -170,230 +170,50 @@ fn pem(label: &str, der: &[u8]) -> Vec<u8> {
 }
 
 fn make_fixtures(dir: &Path) {
-    let o = |args: &[&str]| ossl(dir, args);
-    for (k, curve) in [
-        ("ec", "prime256v1"),
-        ("ec2", "prime256v1"),
-        ("ec384", "secp384r1"),
-    ] {
-        o(&[
-            "ecparam",
-            "-name",
-            curve,
-            "-genkey",
-            "-noout",
-            "-out",
-            &format!("{k}.pem"),
-        ]);
+    // One openssl command per line, arguments split at spaces (none contains one).
+    let o = |cmd: &str| ossl(dir, &cmd.split(' ').collect::<Vec<_>>());
+    let utf8 = "p\u{e4}ssw\u{f6}rd\u{2713}";
+    let commands = [
+        "ecparam -name prime256v1 -genkey -noout -out ec.pem",
+        "ecparam -name prime256v1 -genkey -noout -out ec2.pem",
+        "ecparam -name secp384r1 -genkey -noout -out ec384.pem",
+        "genpkey -algorithm rsa -pkeyopt rsa_keygen_bits:1024 -out rsa.pem",
+        "genpkey -algorithm rsa -pkeyopt rsa_keygen_bits:1024 -out rsa2.pem",
+        "genpkey -algorithm rsa-pss -pkeyopt rsa_keygen_bits:1024 -out pss.pem",
+        "genpkey -algorithm ed25519 -out ed.pem",
+        "genpkey -algorithm x25519 -out x25519.pem",
+        "genpkey -algorithm x448 -out x448.pem",
+        "req -x509 -new -key ec.pem -subj /CN=t -days 9 -out ec.crt",
+        "req -x509 -new -key ec384.pem -subj /CN=t -days 9 -out ec384.crt",
+        "req -x509 -new -key rsa.pem -subj /CN=t -days 9 -out rsa.crt",
+        "x509 -in ec.crt -outform DER -out ec.der",
+        "pkcs8 -topk8 -in ec.pem -v2 aes-256-cbc -passout pass:pw -out enc.p8",
+        "pkcs8 -topk8 -in ec.pem -scrypt -passout pass:pw -out scrypt.p8",
+        "pkcs8 -topk8 -in ec.pem -v1 PBE-SHA1-3DES -passout pass:pw -out v1.p8",
+        "pkcs8 -topk8 -in ec.pem -v2 aes-128-cbc -passout pass: -out emptypw.p8",
+        "ec -in ec.pem -aes256 -passout pass:pw -out trad.pem",
+        "rsa -in rsa.pem -traditional -des3 -passout pass:pw -out tradrsa.pem",
+        &format!("pkcs8 -topk8 -in ec.pem -passout pass:{utf8} -out utf8.p8"),
+        &format!("pkcs8 -topk8 -in ec.pem -v1 PBE-SHA1-3DES -passout pass:{utf8} -out utf8v1.p8"),
+        &format!("pkcs12 -export -inkey ec.pem -in ec.crt -passout pass:{utf8} -out utf8.p12"),
+        "pkcs12 -export -inkey ec.pem -in ec.crt -passout pass:pw -out pw.p12",
+        "pkcs12 -export -inkey ec.pem -in ec.crt -passout pass: -out empty.p12",
+        "pkcs12 -export -inkey ec.pem -in ec.crt -keypbe NONE -certpbe NONE -nomac -passout pass: -out nomac.p12",
+        "pkcs12 -export -in ec.crt -nokeys -passout pass:pw -out nokey.p12",
+        "pkcs12 -export -inkey ec.pem -nocerts -passout pass:pw -out nocert.p12",
+        "pkcs12 -export -inkey ec.pem -in ec.crt -legacy -passout pass:pw -out legacy.p12",
+    ];
+    for cmd in commands {
+        o(cmd);
     }
-    o(&[
-        "genpkey",
-        "-algorithm",
-        "rsa",
-        "-pkeyopt",
-        "rsa_keygen_bits:1024",
-        "-out",
-        "rsa.pem",
-    ]);
-    o(&[
-        "genpkey",
-        "-algorithm",
-        "rsa",
-        "-pkeyopt",
-        "rsa_keygen_bits:1024",
-        "-out",
-        "rsa2.pem",
-    ]);
-    o(&[
-        "genpkey",
-        "-algorithm",
-        "rsa-pss",
-        "-pkeyopt",
-        "rsa_keygen_bits:1024",
-        "-out",
-        "pss.pem",
-    ]);
-    o(&["genpkey", "-algorithm", "ed25519", "-out", "ed.pem"]);
-    o(&["genpkey", "-algorithm", "x25519", "-out", "x25519.pem"]);
-    o(&["genpkey", "-algorithm", "x448", "-out", "x448.pem"]);
-    for (k, c) in [("ec", "ec.crt"), ("ec384", "ec384.crt"), ("rsa", "rsa.crt")] {
-        o(&[
-            "req",
-            "-x509",
-            "-new",
-            "-key",
-            &format!("{k}.pem"),
-            "-subj",
-            "/CN=t",
-            "-days",
-            "9",
-            "-out",
-            c,
-        ]);
-    }
-    o(&["x509", "-in", "ec.crt", "-outform", "DER", "-out", "ec.der"]);
-    o(&[
-        "pkcs8",
-        "-topk8",
-        "-in",
-        "ec.pem",
-        "-v2",
-        "aes-256-cbc",
-        "-passout",
-        "pass:pw",
-        "-out",
-        "enc.p8",
-    ]);
-    o(&[
-        "pkcs8",
-        "-topk8",
-        "-in",
-        "ec.pem",
-        "-scrypt",
-        "-passout",
-        "pass:pw",
-        "-out",
-        "scrypt.p8",
-    ]);
-    o(&[
-        "pkcs8",
-        "-topk8",
-        "-in",
-        "ec.pem",
-        "-v1",
-        "PBE-SHA1-3DES",
-        "-passout",
-        "pass:pw",
-        "-out",
-        "v1.p8",
-    ]);
-    o(&[
-        "pkcs8",
-        "-topk8",
-        "-in",
-        "ec.pem",
-        "-v2",
-        "aes-128-cbc",
-        "-passout",
-        "pass:",
-        "-out",
-        "emptypw.p8",
-    ]);
-    o(&[
-        "ec", "-in", "ec.pem", "-aes256", "-passout", "pass:pw", "-out", "trad.pem",
-    ]);
-    let utf8_pass = "pass:p\u{e4}ssw\u{f6}rd\u{2713}";
-    o(&[
-        "pkcs8", "-topk8", "-in", "ec.pem", "-passout", utf8_pass, "-out", "utf8.p8",
-    ]);
-    o(&[
-        "pkcs8",
-        "-topk8",
-        "-in",
-        "ec.pem",
-        "-v1",
-        "PBE-SHA1-3DES",
-        "-passout",
-        utf8_pass,
-        "-out",
-        "utf8v1.p8",
-    ]);
-    o(&[
-        "pkcs12", "-export", "-inkey", "ec.pem", "-in", "ec.crt", "-passout", utf8_pass, "-out",
-        "utf8.p12",
-    ]);
-    o(&[
-        "rsa",
-        "-in",
-        "rsa.pem",
-        "-traditional",
-        "-des3",
-        "-passout",
-        "pass:pw",
-        "-out",
-        "tradrsa.pem",
-    ]);
-    o(&[
-        "pkcs12", "-export", "-inkey", "ec.pem", "-in", "ec.crt", "-passout", "pass:pw", "-out",
-        "pw.p12",
-    ]);
-    o(&[
-        "pkcs12",
-        "-export",
-        "-inkey",
-        "ec.pem",
-        "-in",
-        "ec.crt",
-        "-passout",
-        "pass:",
-        "-out",
-        "empty.p12",
-    ]);
-    o(&[
-        "pkcs12",
-        "-export",
-        "-inkey",
-        "ec.pem",
-        "-in",
-        "ec.crt",
-        "-keypbe",
-        "NONE",
-        "-certpbe",
-        "NONE",
-        "-nomac",
-        "-passout",
-        "pass:",
-        "-out",
-        "nomac.p12",
-    ]);
-    o(&[
-        "pkcs12",
-        "-export",
-        "-in",
-        "ec.crt",
-        "-nokeys",
-        "-passout",
-        "pass:pw",
-        "-out",
-        "nokey.p12",
-    ]);
-    o(&[
-        "pkcs12",
-        "-export",
-        "-inkey",
-        "ec.pem",
-        "-nocerts",
-        "-passout",
-        "pass:pw",
-        "-out",
-        "nocert.p12",
-    ]);
-    o(&[
-        "pkcs12",
-        "-export",
-        "-inkey",
-        "ec.pem",
-        "-in",
-        "ec.crt",
-        "-legacy",
-        "-passout",
-        "pass:pw",
-        "-out",
-        "legacy.p12",
-    ]);
     std::fs::write(
         dir.join("ca.cnf"),
         "[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\ndefault_md = sha256\ndefault_crl_days = 9\n",
     )
     .unwrap();
     std::fs::write(dir.join("index.txt"), "").unwrap();
-    o(&[
-        "ca", "-config", "ca.cnf", "-gencrl", "-keyfile", "ec.pem", "-cert", "ec.crt", "-out",
-        "crl.pem",
-    ]);
-    o(&[
-        "crl", "-in", "crl.pem", "-outform", "DER", "-out", "crl.der",
-    ]);
+    o("ca -config ca.cnf -gencrl -keyfile ec.pem -cert ec.crt -out crl.pem");
+    o("crl -in crl.pem -outform DER -out crl.der");
 }
 
 #[test]
