@@ -181,6 +181,11 @@ fn make_fixtures(dir: &Path) {
         "genpkey -algorithm rsa -pkeyopt rsa_keygen_bits:1024 -out rsa2.pem",
         "genpkey -algorithm rsa-pss -pkeyopt rsa_keygen_bits:1024 -out pss.pem",
         "genpkey -algorithm ed25519 -out ed.pem",
+        "genpkey -algorithm ed25519 -out ed2.pem",
+        "genpkey -algorithm rsa-pss -pkeyopt rsa_keygen_bits:1024 -out pss2.pem",
+        "req -x509 -new -key ed.pem -subj /CN=t -days 9 -out ed.crt",
+        "req -x509 -new -key pss.pem -subj /CN=t -days 9 -out pss.crt",
+        "rsa -in rsa.pem -traditional -out rsa1.pem",
         "genpkey -algorithm x25519 -out x25519.pem",
         "genpkey -algorithm x448 -out x448.pem",
         "req -x509 -new -key ec.pem -subj /CN=t -days 9 -out ec.crt",
@@ -460,6 +465,12 @@ fn error_codes_equal_nodes() {
     );
     // key + cert
     f.pair("pair: match", "ec.pem", "ec.crt");
+    f.pair("pair: PKCS#1 RSA match", "rsa1.pem", "rsa.crt");
+    f.pair("pair: Ed25519 match", "ed.pem", "ed.crt");
+    f.pair("pair: other Ed25519 key", "ed2.pem", "ed.crt");
+    f.pair("pair: RSA-PSS match", "pss.pem", "pss.crt");
+    f.pair("pair: other RSA-PSS key", "pss2.pem", "pss.crt");
+    f.pair("pair: RSA key, RSA-PSS cert", "rsa.pem", "pss.crt");
     f.pair("pair: other EC key", "ec2.pem", "ec.crt");
     f.pair("pair: P-384 key, P-256 cert", "ec384.pem", "ec.crt");
     f.pair("pair: other RSA key", "rsa2.pem", "rsa.crt");
@@ -585,5 +596,27 @@ fn beyond_node() {
             "{name}: Node"
         );
         assert_eq!(ours(dir, c), "OK", "{name}: ours");
+    }
+}
+
+/// Every code `Error::code` can return is listed in docs/errors.md (the tidy check
+/// of the style guide, for this crate's loading errors).
+#[test]
+fn every_code_is_documented() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = std::fs::read_to_string(root.join("src/error.rs")).unwrap();
+    let docs = std::fs::read_to_string(root.join("../../docs/errors.md")).unwrap();
+    let codes: Vec<&str> = source
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| s.starts_with("ERR_"))
+        .collect();
+    assert!(codes.len() >= 15, "found only {codes:?}");
+    for code in codes {
+        assert!(
+            docs.contains(&format!("`{code}`")),
+            "{code} missing from docs/errors.md"
+        );
     }
 }
