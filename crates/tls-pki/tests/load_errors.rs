@@ -173,6 +173,7 @@ fn make_fixtures(dir: &Path) {
     // One openssl command per line, arguments split at spaces (none contains one).
     let o = |cmd: &str| ossl(dir, &cmd.split(' ').collect::<Vec<_>>());
     let utf8 = "p\u{e4}ssw\u{f6}rd\u{2713}";
+    let astral = "k\u{1f511}";
     let commands = [
         "ecparam -name prime256v1 -genkey -noout -out ec.pem",
         "ecparam -name prime256v1 -genkey -noout -out ec2.pem",
@@ -207,6 +208,8 @@ fn make_fixtures(dir: &Path) {
         "pkcs12 -export -in ec.crt -nokeys -passout pass:pw -out nokey.p12",
         "pkcs12 -export -inkey ec.pem -nocerts -passout pass:pw -out nocert.p12",
         "pkcs12 -export -inkey ec.pem -in ec.crt -legacy -passout pass:pw -out legacy.p12",
+        &format!("pkcs8 -topk8 -in ec.pem -v1 PBE-SHA1-3DES -passout pass:{astral} -out astral.p8"),
+        &format!("pkcs8 -topk8 -in ec.pem -passout pass:{astral} -out astral2.p8"),
     ];
     for cmd in commands {
         o(cmd);
@@ -419,6 +422,19 @@ fn error_codes_equal_nodes() {
         );
         f.add(&format!("key: {what}, ok"), "key", &bytes, Some("pw"));
     }
+    let astral = "k\u{1f511}";
+    f.add(
+        "key: v1 passphrase beyond the BMP",
+        "key",
+        &f.file("astral.p8"),
+        Some(astral),
+    );
+    f.add(
+        "key: v2 passphrase beyond the BMP",
+        "key",
+        &f.file("astral2.p8"),
+        Some(astral),
+    );
     let utf8 = "p\u{e4}ssw\u{f6}rd\u{2713}";
     let nfd = "pa\u{308}sswo\u{308}rd\u{2713}";
     f.add(
@@ -618,5 +634,62 @@ fn every_code_is_documented() {
             docs.contains(&format!("`{code}`")),
             "{code} missing from docs/errors.md"
         );
+    }
+}
+
+/// Known limits, kept visible: Node reads these, we refuse them with the project
+/// code documented in docs/errors.md. A failure here means a limit was lifted (or
+/// Node changed): update the docs.
+#[test]
+fn known_limits() {
+    let _ = test_support::require_peer!("node");
+    let _ = test_support::require_peer!("openssl");
+    let d = test_support::temp_dir();
+    let dir = d.path();
+    let o = |cmd: &str| ossl(dir, &cmd.split(' ').collect::<Vec<_>>());
+    let astral = "k\u{1f511}";
+    o("ecparam -name prime256v1 -genkey -noout -out ec.pem");
+    o("req -x509 -new -key ec.pem -subj /CN=t -days 9 -out ec.crt");
+    o(&format!(
+        "pkcs12 -export -inkey ec.pem -in ec.crt -passout pass:{astral} -out astral.p12"
+    ));
+    o("pkcs8 -topk8 -in ec.pem -v2 camellia256 -passout pass:pw -out camellia.p8");
+    o("dsaparam -genkey -out dsa8.pem 1024");
+    o("pkey -in dsa8.pem -traditional -out dsa.pem");
+    let mut f = Fixtures {
+        dir,
+        cases: Vec::new(),
+    };
+    f.add(
+        "PFX passphrase beyond the BMP",
+        "pfx",
+        &f.file("astral.p12"),
+        Some(astral),
+    );
+    f.add(
+        "Camellia-encrypted key",
+        "key",
+        &f.file("camellia.p8"),
+        Some("pw"),
+    );
+    f.add("traditional DSA key", "key", &f.file("dsa.pem"), None);
+    let ours_codes = [
+        "ERR_PKCS12_DECRYPT_FAILURE",
+        "ERR_NODETLS_UNSUPPORTED_KEY_ENCRYPTION",
+        "ERR_NODETLS_UNSUPPORTED_KEY_FORMAT",
+    ];
+    // The same DSA key as PKCS#8 loads (as KeyKind::Other), as in Node.
+    f.add("PKCS#8 DSA key", "key", &f.file("dsa8.pem"), None);
+    let node = node_codes(dir, &f.cases);
+    assert_eq!(ours(dir, &f.cases[3]), "OK");
+    assert_eq!(node.get("PKCS#8 DSA key").map(String::as_str), Some("OK"));
+    for (c, code) in f.cases.iter().zip(ours_codes) {
+        assert_eq!(
+            node.get(&c.name).map(String::as_str),
+            Some("OK"),
+            "{}: Node",
+            c.name
+        );
+        assert_eq!(ours(dir, c), code, "{}: ours", c.name);
     }
 }
