@@ -398,6 +398,103 @@ fn error_codes_equal_nodes() {
         format!("{cert}{key}").as_bytes(),
         None,
     );
+    let bad_b64_cert = "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n";
+    let bad_b64_key = "-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----\n";
+    let zero_key = String::from_utf8(pem("PRIVATE KEY", &[0, 0, 0])).unwrap();
+    let ec2 = f.text("ec2.pem");
+    let x25519 = f.text("x25519.pem");
+    let enc = f.text("enc.p8");
+    let relabelled = key.replace("EC PRIVATE", "RSA PRIVATE");
+    let unterminated = key.replace("-----END EC PRIVATE KEY-----", "");
+    let foo = "-----BEGIN FOO-----\nAAAA\n-----END FOO-----\n";
+    let sequences: [(&str, &'static str, Vec<u8>, Option<&str>); 12] = [
+        (
+            "key: truncated cert, then key",
+            "key",
+            format!("{}\n{key}", &cert[..200]).into_bytes(),
+            None,
+        ),
+        (
+            "key: bad-base64 cert, then key",
+            "key",
+            format!("{bad_b64_cert}{key}").into_bytes(),
+            None,
+        ),
+        (
+            "key: bad-base64 key, then key",
+            "key",
+            format!("{bad_b64_key}{key}").into_bytes(),
+            None,
+        ),
+        (
+            "key: undecodable key, then key",
+            "key",
+            format!("{zero_key}{key}").into_bytes(),
+            None,
+        ),
+        (
+            "key: unknown label, then key",
+            "key",
+            format!("{foo}{key}").into_bytes(),
+            None,
+        ),
+        (
+            "key: public key, then key",
+            "key",
+            [spki.as_slice(), key.as_bytes()].concat(),
+            None,
+        ),
+        (
+            "key: X25519, then EC key",
+            "key",
+            format!("{x25519}{key}").into_bytes(),
+            None,
+        ),
+        (
+            "key: wrong passphrase, then key",
+            "key",
+            format!("{enc}{key}").into_bytes(),
+            Some("x"),
+        ),
+        (
+            "key: key, then garbage block",
+            "key",
+            format!("{key}-----BEGIN X-----\n!!\n").into_bytes(),
+            None,
+        ),
+        (
+            "cert: bad-base64 key, then cert",
+            "cert",
+            format!("{bad_b64_key}{cert}").into_bytes(),
+            None,
+        ),
+        (
+            "cert: unterminated key, then cert",
+            "cert",
+            format!("{unterminated}{cert}").into_bytes(),
+            None,
+        ),
+        (
+            "crl: bad-base64 cert, then crl",
+            "crl",
+            format!("{bad_b64_cert}{crl}").into_bytes(),
+            None,
+        ),
+    ];
+    for (name, opt, bytes, pass) in &sequences {
+        f.add(name, opt, bytes, *pass);
+    }
+    // Which key won shows in the check against ec.crt: the second one here.
+    std::fs::write(
+        dir.join("relabelled-then-ec2.pem"),
+        format!("{relabelled}{ec2}"),
+    )
+    .unwrap();
+    f.pair(
+        "pair: undecodable key skipped, next used",
+        "relabelled-then-ec2.pem",
+        "ec.crt",
+    );
     f.add("key: ok RSA-PSS", "key", &f.file("pss.pem"), None);
     for (file, what) in [
         ("enc.p8", "pbes2 aes"),
