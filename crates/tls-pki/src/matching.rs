@@ -13,8 +13,9 @@ use crate::key::{self, KeyKind, PublicKey};
 /// another type than the certificate (an Ed25519 key with an EC certificate, an
 /// RSA-PSS key with an RSA certificate) is not a mismatch: Node starts with such a
 /// pair. Keys of the same type must have the same public key (and, for EC, the
-/// same curve). Ed448 keys without an embedded public key cannot be compared (ring
-/// cannot derive it) and pass.
+/// same curve). Keys that carry no public key and whose public key ring cannot
+/// derive — Ed448, and EC keys written with `openssl ec -no_public` — are not
+/// compared and pass (Node would compare them).
 ///
 /// # Errors
 /// `ERR_OSSL_X509_KEY_VALUES_MISMATCH` for a key of the certificate's type that

@@ -38,6 +38,14 @@ pub struct Pfx {
 pub fn load_pfx(data: &[u8], passphrase: Option<&str>) -> Result<Pfx> {
     let pass = passphrase.unwrap_or("");
     let has_mac = mac_present(data)?;
+    if pass.chars().any(|c| u32::from(c) > 0xffff) {
+        // p12-keystore encodes passphrases as BMPString, which cannot hold these;
+        // OpenSSL writes them as UTF-16 surrogate pairs.
+        return Err(Error::Pkcs12Decrypt {
+            reason: "passphrase characters outside the Basic Multilingual Plane are not supported"
+                .to_owned(),
+        });
+    }
     if !has_mac && !pass.is_empty() {
         return Err(Error::Pkcs12MacAbsent);
     }

@@ -97,10 +97,14 @@ fn decrypt_pkcs5(der: &[u8], pass: &str) -> Result<Vec<u8>> {
     }
     match info.decrypt(pass) {
         Ok(doc) => Ok(doc.as_bytes().to_vec()),
-        Err(pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::DecryptFailed)) => {
-            Err(Error::BadDecrypt)
-        }
-        Err(e) => Err(unsupported_encryption(format!("{e}"))),
+        Err(
+            e @ pkcs8::Error::EncryptedPrivateKey(
+                pkcs8::pkcs5::Error::UnsupportedAlgorithm { .. }
+                | pkcs8::pkcs5::Error::AlgorithmParametersInvalid { .. },
+            ),
+        ) => Err(unsupported_encryption(format!("{e}"))),
+        // Bad padding, or a plaintext that is not a PKCS#8 key: wrong passphrase.
+        Err(_) => Err(Error::BadDecrypt),
     }
 }
 
@@ -114,11 +118,13 @@ fn decrypt_pkcs12_pbe(params: &[u8], ciphertext: &[u8], pass: &str) -> Result<Ve
     let mut r = Reader::new(seq.value);
     let salt = r.read(der::OCTET_STRING).ok_or_else(bad)?.value;
     let iter = r.read(der::INTEGER).ok_or_else(bad)?.value;
-    let iter = der::unsigned(iter);
-    if iter.len() > 4 || iter.first().is_some_and(|&b| b & 0x80 != 0) && iter.len() == 4 {
-        return Err(unsupported_encryption("PBE iteration count too large"));
+    // A negative count (high bit set) or one of more than four octets is hostile.
+    if iter.first().is_none_or(|&b| b & 0x80 != 0) || der::unsigned(iter).len() > 4 {
+        return Err(unsupported_encryption("PBE iteration count out of range"));
     }
-    let iterations = iter.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+    let iterations = der::unsigned(iter)
+        .iter()
+        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
     if iterations == 0 || iterations > MAX_ITERATIONS {
         return Err(unsupported_encryption(format!(
             "PBE iteration count {iterations} outside 1..={MAX_ITERATIONS}"
@@ -126,11 +132,15 @@ fn decrypt_pkcs12_pbe(params: &[u8], ciphertext: &[u8], pass: &str) -> Result<Ve
     }
     // Checked just above: 1..=1_000_000 fits an i32.
     let rounds = i32::try_from(iterations).map_err(|_| bad())?;
-    let derive = |id, len| {
-        pkcs12::kdf::derive_key_utf8::<sha1::Sha1>(pass, salt, id, rounds, len).map_err(|_| bad())
-    };
-    let key = derive(pkcs12::kdf::Pkcs12KeyType::EncryptionKey, 24)?;
-    let iv = derive(pkcs12::kdf::Pkcs12KeyType::Iv, 8)?;
+    // The PKCS#12 KDF takes the passphrase as big-endian UTF-16 with a two-octet
+    // terminator. Encoded here rather than with `derive_key_utf8`, whose BMPString
+    // refuses characters outside the BMP, which OpenSSL (and so Node) accept as
+    // surrogate pairs.
+    let mut password: Vec<u8> = pass.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    password.extend([0, 0]);
+    let derive = |id, len| pkcs12::kdf::derive_key::<sha1::Sha1>(&password, salt, id, rounds, len);
+    let key = derive(pkcs12::kdf::Pkcs12KeyType::EncryptionKey, 24);
+    let iv = derive(pkcs12::kdf::Pkcs12KeyType::Iv, 8);
     cbc_decrypt::<des::TdesEde3>(&key, &iv, ciphertext)
 }
 

@@ -80,9 +80,28 @@ pub(crate) struct KeyInfo {
 ///
 /// `data` is PEM (`PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`, `RSA PRIVATE KEY`, `EC
 /// PRIVATE KEY`, with traditional `Proc-Type: 4,ENCRYPTED` encryption; other blocks
-/// such as certificates or `EC PARAMETERS` are skipped) or, beyond Node, one DER
-/// key. `passphrase` decrypts encrypted keys; like Node, a missing passphrase is
+/// such as certificates or `EC PARAMETERS`, and key blocks that do not decode, are
+/// skipped, as OpenSSL 3 does) or, beyond Node, one DER key. `passphrase` decrypts encrypted keys; like Node, a missing passphrase is
 /// the empty one.
+///
+/// # Example
+/// The `key` and `cert` options of `tls.createSecureContext({key, cert})`:
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let key_pair = rcgen::KeyPair::generate()?;
+/// let cert = rcgen::CertificateParams::new(vec!["localhost".to_owned()])?
+///     .self_signed(&key_pair)?;
+///
+/// let key = tls_pki::load_private_key(key_pair.serialize_pem().as_bytes(), None)?;
+/// let chain = tls_pki::load_certificates(cert.pem().as_bytes())?;
+/// tls_pki::check_private_key(&key, &chain[0])?;
+/// assert_eq!(tls_pki::key_kind(&key), tls_pki::KeyKind::EcP256);
+///
+/// let err = tls_pki::load_private_key(b"not a key", None).unwrap_err();
+/// assert_eq!(err.code(), "ERR_OSSL_UNSUPPORTED");
+/// # Ok(())
+/// # }
+/// ```
 ///
 /// # Errors
 /// `ERR_OSSL_UNSUPPORTED` (nothing decodable), `ERR_OSSL_BAD_DECRYPT` (wrong or
@@ -94,46 +113,64 @@ pub fn load_private_key(data: &[u8], passphrase: Option<&str>) -> Result<Private
     if !pem::has_begin_line(data) {
         return load_der_key(data, pass);
     }
+    // As OpenSSL 3's decoder: the first block that decodes as a private key wins.
+    // Blocks that do not decode (bad base64, other labels, contents that do not
+    // fit the label) are skipped; an unterminated block ends the search; a key
+    // that decodes but cannot be used (wrong passphrase, X25519) is the error.
     let mut reader = pem::Reader::new(data);
     while let Some(block) = reader.next_block() {
-        let block = block.map_err(|_| unsupported("malformed PEM"))?;
-        match block.label.as_str() {
-            "PRIVATE KEY" => {
-                parse_pkcs8(&block.der)?;
-                return Ok(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(block.der)));
-            }
-            "ENCRYPTED PRIVATE KEY" => {
-                let der = decrypt::decrypt_pkcs8(&block.der, pass)?;
-                return Ok(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der)));
-            }
-            "RSA PRIVATE KEY" | "EC PRIVATE KEY" => {
-                let rsa = block.label.starts_with("RSA");
-                let der = if block.header("Proc-Type").is_some() {
-                    decrypt::decrypt_traditional(&block, pass, |der| {
-                        if rsa {
-                            parse_pkcs1(der, KeyKind::Rsa).is_some()
-                        } else {
-                            parse_sec1(der, None).is_ok()
-                        }
-                    })?
-                } else {
-                    block.der
-                };
-                return if rsa {
-                    parse_pkcs1(&der, KeyKind::Rsa).ok_or_else(|| unsupported("bad PKCS#1 key"))?;
-                    Ok(PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(der)))
-                } else {
-                    parse_sec1(&der, None)?;
-                    Ok(PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(der)))
-                };
-            }
-            "DSA PRIVATE KEY" => {
-                return Err(Error::UnsupportedKeyFormat { label: block.label });
-            }
-            _ => {}
+        let block = match block {
+            Ok(block) => block,
+            Err(pem::PemError::BadBase64) => continue,
+            Err(pem::PemError::BadEndLine) => return Err(unsupported("unterminated PEM block")),
+        };
+        match key_from_block(block, pass) {
+            Ok(Some(key)) => return Ok(key),
+            Ok(None) | Err(Error::KeyUnsupported { .. }) => {}
+            Err(e) => return Err(e),
         }
     }
     Err(unsupported("no private key block"))
+}
+
+/// The key in one PEM block; `None` for blocks that are not private keys.
+fn key_from_block(block: pem::Block, pass: &str) -> Result<Option<PrivateKeyDer<'static>>> {
+    match block.label.as_str() {
+        "PRIVATE KEY" => {
+            parse_pkcs8(&block.der)?;
+            Ok(Some(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+                block.der,
+            ))))
+        }
+        "ENCRYPTED PRIVATE KEY" => {
+            let der = decrypt::decrypt_pkcs8(&block.der, pass)?;
+            Ok(Some(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der))))
+        }
+        "RSA PRIVATE KEY" | "EC PRIVATE KEY" => {
+            let rsa = block.label.starts_with("RSA");
+            let valid = |der: &[u8]| {
+                if rsa {
+                    parse_pkcs1(der, KeyKind::Rsa).is_some()
+                } else {
+                    parse_sec1(der, None).is_ok()
+                }
+            };
+            let der = if block.header("Proc-Type").is_some() {
+                decrypt::decrypt_traditional(&block, pass, valid)?
+            } else if valid(&block.der) {
+                block.der
+            } else {
+                return Err(unsupported("contents do not match the PEM label"));
+            };
+            Ok(Some(if rsa {
+                PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(der))
+            } else {
+                PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(der))
+            }))
+        }
+        "DSA PRIVATE KEY" => Err(Error::UnsupportedKeyFormat { label: block.label }),
+        _ => Ok(None),
+    }
 }
 
 /// A DER key: PKCS#8, PKCS#1, SEC1 or encrypted PKCS#8, tried in that order.
