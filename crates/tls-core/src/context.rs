@@ -6,7 +6,10 @@
 //! [`SecureContext::client_config`] once per connection (the client config carries
 //! that connection's `session` and `rejectUnauthorized`).
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use rustls::client::ResolvesClientCert;
 
 use rustls::client::danger::ServerCertVerifier;
 use rustls::client::{Resumption, Tls12Resumption};
@@ -21,7 +24,9 @@ use crate::cert_resolver::{NodeCertResolver, RestrictedKey};
 use crate::ciphers::{self, CipherSelection};
 use crate::client_session::{ConnectionSessionStore, Session, SessionCallback};
 use crate::curves::{self, Group};
-use crate::observe::{HandshakeObserver, ObservingVerifier, SigalgsClientVerifier};
+use crate::observe::{
+    HandshakeObserver, ObservingResolver, ObservingVerifier, SigalgsClientVerifier,
+};
 use crate::options::SecureContextOptions;
 use crate::secure_options::SecureOptions;
 use crate::session::{SessionOptions, SessionSettings, SessionTicketer};
@@ -30,6 +35,12 @@ use crate::verify::{
 };
 use crate::versions::VersionRange;
 use crate::{dhparam, sigalgs, Error, Result};
+
+type ClientParts = (Arc<dyn ServerCertVerifier>, Arc<dyn ResolvesClientCert>);
+
+/// Client verifiers and resolvers by (verification settings fingerprint,
+/// rejectUnauthorized): rustls resumes a session only under the same `Arc`s.
+static CLIENT_PARTS: Mutex<Option<HashMap<([u8; 32], bool), ClientParts>>> = Mutex::new(None);
 
 /// What `tls.createSecureContext()` returns: the parsed options, shared.
 #[derive(Clone)]
@@ -41,6 +52,9 @@ struct Inner {
     keys: Vec<Arc<CertifiedKey>>,
     trust: TrustStore,
     ca_certs: Arc<[CertificateDer<'static>]>,
+    /// SHA-256 over everything that shapes client verification and client
+    /// certificates (`ca`, `crl`, `sigalgs`, `key`/`cert`/`pfx`).
+    client_fingerprint: [u8; 32],
     ciphers: CipherSelection,
     groups: Vec<Group>,
     versions: VersionRange,
@@ -115,7 +129,13 @@ pub fn create_secure_context(options: &SecureContextOptions) -> Result<SecureCon
         ..rustls::crypto::ring::default_provider()
     });
 
-    let (keys, extra_ca) = load_key_pairs(options, &provider, sigalgs.as_ref())?;
+    let mut fp = ring::digest::Context::new(&ring::digest::SHA256);
+    let (keys, extra_ca) = load_key_pairs(options, &provider, sigalgs.as_ref(), &mut fp)?;
+    if let Some(s) = &sigalgs {
+        for scheme in s.iter() {
+            fp.update(&u16::from(*scheme).to_be_bytes());
+        }
+    }
 
     let mut crls = Vec::new();
     for crl in &options.crl {
@@ -131,8 +151,23 @@ pub fn create_secure_context(options: &SecureContextOptions) -> Result<SecureCon
             certs.extend(extra_ca);
             (TrustStore::new(certs.clone(), crls)?, certs)
         }
-        None => (TrustStore::mozilla_with(extra_ca.clone(), crls)?, extra_ca),
+        None => {
+            fp.update(b"mozilla");
+            (TrustStore::mozilla_with(extra_ca.clone(), crls)?, extra_ca)
+        }
     };
+    for c in &ca_certs {
+        fp.update(b"ca");
+        fp.update(&(c.len() as u64).to_be_bytes());
+        fp.update(c);
+    }
+    for c in &options.crl {
+        fp.update(b"crl");
+        fp.update(&(c.len() as u64).to_be_bytes());
+        fp.update(c);
+    }
+    let mut client_fingerprint = [0u8; 32];
+    client_fingerprint.copy_from_slice(fp.finish().as_ref());
 
     let session = SessionOptions {
         ticket_keys: options.ticket_keys.clone(),
@@ -148,6 +183,7 @@ pub fn create_secure_context(options: &SecureContextOptions) -> Result<SecureCon
             keys,
             trust,
             ca_certs: ca_certs.into(),
+            client_fingerprint,
             ciphers,
             groups,
             versions,
@@ -169,6 +205,7 @@ fn load_key_pairs(
     options: &SecureContextOptions,
     provider: &CryptoProvider,
     sigalgs: Option<&Arc<[SignatureScheme]>>,
+    fingerprint: &mut ring::digest::Context,
 ) -> Result<(Vec<Arc<CertifiedKey>>, Vec<CertificateDer<'static>>)> {
     let passphrase = options.passphrase.as_deref();
     let mut chains: Vec<Vec<CertificateDer<'static>>> = Vec::new();
@@ -207,6 +244,15 @@ fn load_key_pairs(
             continue;
         };
         tls_pki::check_private_key(&key, &chain[0])?;
+        // Identifies this client identity for session sharing (see CLIENT_PARTS);
+        // only a digest is kept.
+        fingerprint.update(b"key");
+        fingerprint.update(key.secret_der());
+        for c in chain {
+            fingerprint.update(b"cert");
+            fingerprint.update(&(c.len() as u64).to_be_bytes());
+            fingerprint.update(c);
+        }
         let signing =
             provider
                 .key_provider
@@ -370,14 +416,7 @@ impl SecureContext {
         let inner = &self.inner;
         inner.versions.check_role(false)?;
         let observer = Arc::new(HandshakeObserver::default());
-        let node = NodeServerCertVerifier::new(inner.trust.clone())
-            .dangerous_accept_unauthorized(!settings.reject_unauthorized);
-        let verifier: Arc<dyn ServerCertVerifier> = Arc::new(ObservingVerifier::new(
-            Arc::new(node),
-            inner.sigalgs.clone(),
-            observer.clone(),
-        ));
-        let resolver = observer.observe_client_certs(NodeCertResolver::new(inner.keys.clone()));
+        let (verifier, resolver) = self.client_auth_parts(settings.reject_unauthorized);
         let mut config = ClientConfig::builder_with_provider(inner.provider.clone())
             .with_protocol_versions(&inner.versions.rustls_versions()?)
             .map_err(|e| Error::NoProtocolsAvailable {
@@ -406,6 +445,37 @@ impl SecureContext {
             config.key_log = kl.clone();
         }
         Ok((config, observer))
+    }
+
+    /// The client's verifier and certificate resolver, shared by every config with
+    /// the same verification settings (see [`crate::observe`] for why).
+    fn client_auth_parts(
+        &self,
+        reject_unauthorized: bool,
+    ) -> (Arc<dyn ServerCertVerifier>, Arc<dyn ResolvesClientCert>) {
+        let inner = &self.inner;
+        let key = (inner.client_fingerprint, reject_unauthorized);
+        let mut cache = CLIENT_PARTS.lock().unwrap_or_else(PoisonError::into_inner);
+        let cache = cache.get_or_insert_with(HashMap::new);
+        if let Some(parts) = cache.get(&key) {
+            return parts.clone();
+        }
+        let node = NodeServerCertVerifier::new(inner.trust.clone())
+            .dangerous_accept_unauthorized(!reject_unauthorized);
+        let verifier: Arc<dyn ServerCertVerifier> = Arc::new(ObservingVerifier::new(
+            Arc::new(node),
+            inner.sigalgs.clone(),
+        ));
+        let resolver: Arc<dyn ResolvesClientCert> = Arc::new(ObservingResolver::new(
+            NodeCertResolver::new(inner.keys.clone()),
+        ));
+        // Bounded: distinct verification settings in one process are few; past the
+        // bound, sessions made under evicted settings just do a full handshake.
+        if cache.len() >= 256 {
+            cache.clear();
+        }
+        cache.insert(key, (verifier.clone(), resolver.clone()));
+        (verifier, resolver)
     }
 
     /// Verifies a peer's chain as Node does after the handshake (`authorized`,

@@ -2,8 +2,58 @@
 //! resolvers: what Node reports after a handshake that rustls does not keep
 //! (the stapled OCSP response, which of our certificates was sent), and the
 //! `sigalgs` restriction on the schemes we accept from a peer.
+//!
+//! rustls resumes a client session only with a config whose verifier and
+//! client-certificate resolver are the very same `Arc`s that made the session.
+//! So these wrappers are shared (see `context.rs`), and the connection they
+//! report to is passed in a thread-local, set only while that connection's
+//! handshake future is polled ([`Observed`]): rustls calls verifiers and
+//! resolvers synchronously from inside that poll.
 
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
+
+thread_local! {
+    static CURRENT: RefCell<Option<Arc<HandshakeObserver>>> = const { RefCell::new(None) };
+}
+
+fn with_current(f: impl FnOnce(&HandshakeObserver)) {
+    CURRENT.with(|c| {
+        if let Some(o) = c.borrow().as_ref() {
+            f(o);
+        }
+    });
+}
+
+/// A future during whose polls `observer` receives what the handshake shows.
+pub struct Observed<F> {
+    inner: Pin<Box<F>>,
+    observer: Arc<HandshakeObserver>,
+}
+
+impl<F> Observed<F> {
+    /// Wraps a handshake future.
+    pub fn new(inner: F, observer: Arc<HandshakeObserver>) -> Self {
+        Observed {
+            inner: Box::pin(inner),
+            observer,
+        }
+    }
+}
+
+impl<F: Future> Future for Observed<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let previous = CURRENT.with(|c| c.replace(Some(self.observer.clone())));
+        let out = self.inner.as_mut().poll(cx);
+        CURRENT.with(|c| *c.borrow_mut() = previous);
+        out
+    }
+}
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::ResolvesClientCert;
@@ -35,23 +85,21 @@ impl HandshakeObserver {
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
-
-    /// Wraps a client certificate resolver so the certificate sent is recorded.
-    pub fn observe_client_certs(
-        self: &Arc<Self>,
-        inner: impl ResolvesClientCert + 'static,
-    ) -> Arc<dyn ResolvesClientCert> {
-        Arc::new(ObservingResolver {
-            inner: Box::new(inner),
-            observer: self.clone(),
-        })
-    }
 }
 
+/// A client-certificate resolver that records the certificate sent.
 #[derive(Debug)]
-struct ObservingResolver {
+pub struct ObservingResolver {
     inner: Box<dyn ResolvesClientCert>,
-    observer: Arc<HandshakeObserver>,
+}
+
+impl ObservingResolver {
+    /// Wraps `inner`.
+    pub fn new(inner: impl ResolvesClientCert + 'static) -> Self {
+        ObservingResolver {
+            inner: Box::new(inner),
+        }
+    }
 }
 
 impl ResolvesClientCert for ObservingResolver {
@@ -61,12 +109,12 @@ impl ResolvesClientCert for ObservingResolver {
         sigschemes: &[SignatureScheme],
     ) -> Option<Arc<CertifiedKey>> {
         let chosen = self.inner.resolve(root_hint_subjects, sigschemes);
-        *self
-            .observer
-            .client_certificate
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) =
-            chosen.as_ref().and_then(|k| k.cert.first().cloned());
+        with_current(|o| {
+            *o.client_certificate
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) =
+                chosen.as_ref().and_then(|k| k.cert.first().cloned());
+        });
         chosen
     }
 
@@ -103,7 +151,6 @@ fn check_scheme(
 pub struct ObservingVerifier {
     inner: Arc<dyn ServerCertVerifier>,
     sigalgs: Option<Arc<[SignatureScheme]>>,
-    observer: Arc<HandshakeObserver>,
 }
 
 impl ObservingVerifier {
@@ -111,13 +158,8 @@ impl ObservingVerifier {
     pub fn new(
         inner: Arc<dyn ServerCertVerifier>,
         sigalgs: Option<Arc<[SignatureScheme]>>,
-        observer: Arc<HandshakeObserver>,
     ) -> Self {
-        ObservingVerifier {
-            inner,
-            sigalgs,
-            observer,
-        }
+        ObservingVerifier { inner, sigalgs }
     }
 }
 
@@ -131,11 +173,10 @@ impl ServerCertVerifier for ObservingVerifier {
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
         if !ocsp_response.is_empty() {
-            *self
-                .observer
-                .ocsp
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner) = Some(ocsp_response.to_vec());
+            with_current(|o| {
+                *o.ocsp.lock().unwrap_or_else(PoisonError::into_inner) =
+                    Some(ocsp_response.to_vec());
+            });
         }
         self.inner
             .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)

@@ -10,6 +10,7 @@ use tokio::net::TcpStream;
 
 use tls_core::alpn::AlpnProtocols;
 use tls_core::client_session::Session;
+use tls_core::observe::Observed;
 use tls_core::verify::{verify_error_of, Purpose};
 use tls_core::{ClientSettings, SecureContext, SecureContextOptions};
 use tls_pki::legacy::LegacyCertificate;
@@ -235,10 +236,12 @@ pub(crate) async fn client_handshake(
         ServerName::IpAddress(std::net::Ipv4Addr::UNSPECIFIED.into())
     });
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let stream = connector
-        .connect(server_name, Recording::passthrough(io))
-        .await
-        .map_err(|e| handshake_error(&e))?;
+    let stream = Observed::new(
+        connector.connect(server_name, Recording::passthrough(io)),
+        observed.clone(),
+    )
+    .await
+    .map_err(|e| handshake_error(&e))?;
     let state = stream.get_ref().1;
     let resumed = state.handshake_kind() == Some(rustls::HandshakeKind::Resumed);
     let chain: Vec<_> = state

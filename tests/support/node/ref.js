@@ -81,7 +81,8 @@ function fail(e) {
 }
 
 function serve(o) {
-  const opts = tlsOptions(o);
+  let opts;
+  try { opts = tlsOptions(o); } catch (e) { fail(e); }
   if (o['request-cert']) opts.requestCert = true;
   if (o['no-reject-unauthorized']) opts.rejectUnauthorized = false;
   if (o['ticket-keys']) opts.ticketKeys = Buffer.from(o['ticket-keys'], 'hex');
@@ -116,7 +117,8 @@ function serve(o) {
 }
 
 async function connect(o) {
-  const base = tlsOptions(o);
+  let base;
+  try { base = tlsOptions(o); } catch (e) { fail(e); }
   let session;
   const targets = o._;
   for (const t of targets) {

@@ -107,7 +107,7 @@ const LEAF_EXT: &str = "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSign
 /// `leaf-ed25519` (`.key`/`.pem`, leaf `.pem` files hold leaf + intermediate),
 /// `client` (signed by root), `self` (self-signed leaf), `wild` (`*.example.com`),
 /// `www` (`www.example.com`), `root.pem` as the trust anchor.
-pub fn make(dir: &Path) {
+pub(crate) fn make(dir: &Path) {
     key(dir, "root", "ec");
     cert(dir, "root", "/CN=nodetls test root", None, CA_EXT);
     key(dir, "inter", "ec384");
