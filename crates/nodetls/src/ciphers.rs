@@ -17,7 +17,8 @@ pub(crate) struct Args {
 
 /// Runs the sub-command: prints the names, or fails with Node's code.
 pub(crate) fn run(args: Args) -> Result<(), CliError> {
-    let selection = tls_core::ciphers::parse_cipher_list(args.list.as_deref().unwrap_or(""))?;
+    let list = args.list.unwrap_or_default();
+    let selection = tls_core::ciphers::parse_cipher_list(&list)?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", selection.names().join(":"))?;
     out.flush()?;

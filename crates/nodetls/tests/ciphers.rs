@@ -302,7 +302,7 @@ fn ciphers_match_node_and_openssl() {
 #[test]
 fn dash_ends_flags_and_no_list_is_the_default() {
     let default = ours("").expect("the default list is valid");
-    let out = test_support::run_ok(&mut Command::new(env!("CARGO_BIN_EXE_nodetls")).arg("ciphers"));
+    let out = test_support::run_ok(Command::new(env!("CARGO_BIN_EXE_nodetls")).arg("ciphers"));
     assert_eq!(String::from_utf8_lossy(&out).trim_end(), default.join(":"));
     assert_eq!(
         ours("-ALL:ECDHE-RSA-AES128-GCM-SHA256").map(|v| v.len()),
