@@ -226,18 +226,42 @@ fn every_suite_by_openssl_and_iana_name_matches_openssl() {
         "-stdname",
         "ALL:COMPLEMENTOFALL",
     ]));
-    let mut failures = String::new();
-    let mut count = 0;
+    let mut std_names = Vec::new();
+    let mut names = Vec::new();
     for line in String::from_utf8_lossy(&out).lines() {
         // "TLS_ECDHE_..._SHA384 - ECDHE-...-SHA384 TLSv1.2 Kx=..."
         let cols: Vec<&str> = line.split_whitespace().collect();
-        let (std, name) = (cols[0], cols[2]);
-        count += 1;
-        // By OpenSSL name in the grammar, with an operator, and by IANA name
-        // among the TLS_ entries (SSL_CTX_set_ciphersuites finds TLS 1.2 suites).
-        check(dir.path(), &format!("{name}:+{name}"), &mut failures);
-        check(dir.path(), &format!("{std}:eNULL"), &mut failures);
+        std_names.push(cols[0].to_owned());
+        names.push(cols[2].to_owned());
     }
+    let count = names.len();
+    // Every suite by OpenSSL name in the grammar, in reverse order (explicit
+    // names keep the order given), then some moved with `+`; and every suite by
+    // IANA name among the TLS_ entries (SSL_CTX_set_ciphersuites finds TLS 1.2
+    // suites too). One openssl run each.
+    names.reverse();
+    let moved = names
+        .iter()
+        .step_by(7)
+        .map(|n| format!("+{n}"))
+        .collect::<Vec<_>>();
+    let mut failures = String::new();
+    check(
+        dir.path(),
+        &format!("{}:{}", names.join(":"), moved.join(":")),
+        &mut failures,
+    );
+    check(
+        dir.path(),
+        &format!("{}:eNULL", std_names.join(":")),
+        &mut failures,
+    );
+    std_names.reverse();
+    check(
+        dir.path(),
+        &format!("{}:ALL", std_names.join(":")),
+        &mut failures,
+    );
     assert_eq!(
         count, 155,
         "OpenSSL 3.0 with the default provider has 155 suites"
