@@ -7,11 +7,13 @@ use crate::CliError;
 
 /// The suites a cipher list enables, colon-separated on one line, in preference
 /// order. `--` ends the flags, so a list may start with `-`
-/// (`nodetls ciphers -- -ALL:HIGH`).
+/// (`nodetls ciphers -- -ALL:HIGH`); without `--`, a list starting with `-` that
+/// is not a flag of this sub-command (`-h`) is taken as the list too.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// Node's `ciphers` option (OpenSSL cipher-list syntax plus `TLS_` entries);
     /// absent or empty: `tls.DEFAULT_CIPHERS`.
+    #[arg(allow_hyphen_values = true)]
     list: Option<String>,
 }
 
