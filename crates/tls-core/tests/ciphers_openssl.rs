@@ -268,3 +268,83 @@ fn every_suite_by_openssl_and_iana_name_matches_openssl() {
     );
     assert!(failures.is_empty(), "mismatches:\n{failures}");
 }
+
+/// Pseudo-random lists (a fixed-seed LCG, so failures reproduce) built from
+/// names, aliases, operators and separators, against openssl.
+#[test]
+fn random_lists_match_openssl() {
+    const TOKENS: &[&str] = &[
+        "ALL",
+        "HIGH",
+        "MEDIUM",
+        "ECDHE",
+        "DHE",
+        "kRSA",
+        "aRSA",
+        "aECDSA",
+        "aDSS",
+        "aNULL",
+        "PSK",
+        "SRP",
+        "AESGCM",
+        "AESCCM",
+        "AES128",
+        "AES256",
+        "CAMELLIA",
+        "ARIA",
+        "CHACHA20",
+        "SHA1",
+        "SHA256",
+        "SHA384",
+        "CBC",
+        "FIPS",
+        "TLSv1.2",
+        "TLSv1",
+        "SSLv3",
+        "eNULL",
+        "COMPLEMENTOFDEFAULT",
+        "COMPLEMENTOFALL",
+        "DEFAULT",
+        "@STRENGTH",
+        "FOO",
+        "ECDHE-RSA-AES128-GCM-SHA256",
+        "DHE-RSA-CHACHA20-POLY1305",
+        "AES256-SHA",
+        "PSK-AES128-CCM8",
+        "ECDHE-ECDSA-CAMELLIA256-SHA384",
+        "ADH-AES128-SHA",
+    ];
+    const OPS: &[&str] = &["", "", "", "!", "-", "+"];
+    const SEPS: &[&str] = &[":", ":", ":", ",", ";", " ", "+"];
+    let _ = test_support::require_peer!("openssl");
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |n: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from(state >> 33).unwrap_or(0) % n
+    };
+    let dir = test_support::temp_dir();
+    let mut failures = String::new();
+    let mut selected = 0;
+    for _ in 0..150 {
+        let mut list = String::new();
+        let n = 1 + next(6);
+        for i in 0..n {
+            let token = TOKENS[next(TOKENS.len())];
+            if !token.starts_with('@') {
+                list.push_str(OPS[next(OPS.len())]);
+            }
+            list.push_str(token);
+            if i + 1 < n {
+                list.push_str(SEPS[next(SEPS.len())]);
+            }
+        }
+        if split(&list).1.is_empty() {
+            continue;
+        }
+        selected += usize::from(check(dir.path(), &list, &mut failures));
+    }
+    assert!(failures.is_empty(), "mismatches:\n{failures}");
+    assert!(selected > 50, "only {selected} lists selected suites");
+}
