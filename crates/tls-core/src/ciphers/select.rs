@@ -21,7 +21,9 @@ pub struct CipherSelection {
     /// The TLS 1.3 suites, in preference order.
     pub tls13: Vec<SupportedCipherSuite>,
     /// The TLS 1.2 suites, in preference order. Empty when the list has TLS 1.3
-    /// entries only: Node then raises the minimum version to TLS 1.3.
+    /// entries only (Node then raises the minimum version to TLS 1.3), or when
+    /// its TLS 1.2 part selects only suites this stack lacks (`kRSA`, `DHE`,
+    /// `PSK`, CCM, CBC...): those are dropped, never negotiated.
     pub tls12: Vec<SupportedCipherSuite>,
     /// The security level the list set with `@SECLEVEL=n`, if any. Here it only
     /// removes suites weaker than the level (levels 4 and 5 drop AES-128).
