@@ -169,7 +169,7 @@ fn node_split(list: &str) -> (String, String) {
 }
 
 /// Node's verdict for every list: `"ok"` or `err.code`, in one node process.
-fn node_verdicts(dir: &std::path::Path) -> Vec<String> {
+fn node_verdicts(dir: &std::path::Path, lists: &[String]) -> Vec<String> {
     let script = r"
         const tls = require('tls');
         const lists = JSON.parse(process.argv[1]);
@@ -179,7 +179,7 @@ fn node_verdicts(dir: &std::path::Path) -> Vec<String> {
         });
         console.log(JSON.stringify(out));
     ";
-    let lists = serde_json::to_string(LISTS).expect("lists serialise");
+    let lists = serde_json::to_string(lists).expect("lists serialise");
     let out = test_support::run_ok(test_support::node_script(dir, script).arg(lists));
     serde_json::from_slice(&out).expect("node prints a JSON array")
 }
@@ -255,16 +255,15 @@ fn ours(list: &str) -> Result<Vec<String>, String> {
     }
 }
 
-#[test]
-fn ciphers_match_node_and_openssl() {
-    let _ = test_support::require_peer!("node");
-    let _ = test_support::require_peer!("openssl");
-    assert!(LISTS.len() >= 60);
+/// Compares every list; returns the mismatch report and how many lists
+/// selected suites (so a test can check it is not vacuous).
+fn compare(lists: &[String]) -> (String, usize) {
     let dir = test_support::temp_dir();
-    let verdicts = node_verdicts(dir.path());
+    let verdicts = node_verdicts(dir.path(), lists);
+    assert_eq!(verdicts.len(), lists.len());
     let mut failures = String::new();
     let mut checked_suites = 0;
-    for (list, node) in LISTS.iter().zip(&verdicts) {
+    for (list, node) in lists.iter().zip(&verdicts) {
         let ours = ours(list);
         let expected: Result<Vec<String>, String> = if node == "ok" {
             match openssl_restricted(dir.path(), list) {
@@ -291,8 +290,93 @@ fn ciphers_match_node_and_openssl() {
             );
         }
     }
+    (failures, checked_suites)
+}
+
+#[test]
+fn ciphers_match_node_and_openssl() {
+    let _ = test_support::require_peer!("node");
+    let _ = test_support::require_peer!("openssl");
+    assert!(LISTS.len() >= 60);
+    let lists: Vec<String> = LISTS.iter().map(|l| (*l).to_owned()).collect();
+    let (failures, checked_suites) = compare(&lists);
     assert!(failures.is_empty(), "mismatches:\n{failures}");
     // The comparison is not vacuous: most lists select suites.
+    assert!(
+        checked_suites >= 40,
+        "only {checked_suites} lists selected suites"
+    );
+}
+
+/// Pseudo-random lists (fixed-seed LCG: failures reproduce) mixing TLS 1.3
+/// entries, names, aliases, operators, `@` commands and separators.
+#[test]
+fn random_lists_match_node_and_openssl() {
+    const TOKENS: &[&str] = &[
+        "ALL",
+        "HIGH",
+        "ECDHE",
+        "aRSA",
+        "aECDSA",
+        "AESGCM",
+        "AES128",
+        "AES256",
+        "CHACHA20",
+        "SHA256",
+        "SHA384",
+        "DEFAULT",
+        "COMPLEMENTOFDEFAULT",
+        "COMPLEMENTOFALL",
+        "kRSA",
+        "PSK",
+        "eNULL",
+        "TLSv1.2",
+        "FIPS",
+        "MEDIUM",
+        "CBC",
+        "ECDHE-RSA-AES128-GCM-SHA256",
+        "ECDHE-ECDSA-CHACHA20-POLY1305",
+        "ECDHE-RSA-AES256-GCM-SHA384",
+        "AES128-SHA",
+        "TLS_AES_128_GCM_SHA256",
+        "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_AES_256_GCM_SHA384",
+        "TLS_FOO",
+        "@STRENGTH",
+        "@SECLEVEL=4",
+        "@SECLEVEL=5",
+        "@SECLEVEL=2",
+        "FOO",
+    ];
+    const OPS: &[&str] = &["", "", "", "!", "-", "+"];
+    const SEPS: &[&str] = &[":", ":", ":", ",", ";", " ", "+"];
+    let _ = test_support::require_peer!("node");
+    let _ = test_support::require_peer!("openssl");
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |n: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from(state >> 33).unwrap_or(0) % n
+    };
+    let mut lists = Vec::new();
+    for _ in 0..120 {
+        let mut list = String::new();
+        let n = 1 + next(6);
+        for i in 0..n {
+            let token = TOKENS[next(TOKENS.len())];
+            if !token.starts_with('@') {
+                list.push_str(OPS[next(OPS.len())]);
+            }
+            list.push_str(token);
+            if i + 1 < n {
+                list.push_str(SEPS[next(SEPS.len())]);
+            }
+        }
+        lists.push(list);
+    }
+    let (failures, checked_suites) = compare(&lists);
+    assert!(failures.is_empty(), "mismatches:\n{failures}");
     assert!(
         checked_suites >= 40,
         "only {checked_suites} lists selected suites"
@@ -302,7 +386,7 @@ fn ciphers_match_node_and_openssl() {
 #[test]
 fn dash_ends_flags_and_no_list_is_the_default() {
     let default = ours("").expect("the default list is valid");
-    let out = test_support::run_ok(&mut Command::new(env!("CARGO_BIN_EXE_nodetls")).arg("ciphers"));
+    let out = test_support::run_ok(Command::new(env!("CARGO_BIN_EXE_nodetls")).arg("ciphers"));
     assert_eq!(String::from_utf8_lossy(&out).trim_end(), default.join(":"));
     assert_eq!(
         ours("-ALL:ECDHE-RSA-AES128-GCM-SHA256").map(|v| v.len()),

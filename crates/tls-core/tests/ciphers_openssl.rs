@@ -226,21 +226,125 @@ fn every_suite_by_openssl_and_iana_name_matches_openssl() {
         "-stdname",
         "ALL:COMPLEMENTOFALL",
     ]));
-    let mut failures = String::new();
-    let mut count = 0;
+    let mut std_names = Vec::new();
+    let mut names = Vec::new();
     for line in String::from_utf8_lossy(&out).lines() {
         // "TLS_ECDHE_..._SHA384 - ECDHE-...-SHA384 TLSv1.2 Kx=..."
         let cols: Vec<&str> = line.split_whitespace().collect();
-        let (std, name) = (cols[0], cols[2]);
-        count += 1;
-        // By OpenSSL name in the grammar, with an operator, and by IANA name
-        // among the TLS_ entries (SSL_CTX_set_ciphersuites finds TLS 1.2 suites).
-        check(dir.path(), &format!("{name}:+{name}"), &mut failures);
-        check(dir.path(), &format!("{std}:eNULL"), &mut failures);
+        std_names.push(cols[0].to_owned());
+        names.push(cols[2].to_owned());
     }
+    let count = names.len();
+    // Every suite by OpenSSL name in the grammar, in reverse order (explicit
+    // names keep the order given), then some moved with `+`; and every suite by
+    // IANA name among the TLS_ entries (SSL_CTX_set_ciphersuites finds TLS 1.2
+    // suites too). One openssl run each.
+    names.reverse();
+    let moved = names
+        .iter()
+        .step_by(7)
+        .map(|n| format!("+{n}"))
+        .collect::<Vec<_>>();
+    let mut failures = String::new();
+    check(
+        dir.path(),
+        &format!("{}:{}", names.join(":"), moved.join(":")),
+        &mut failures,
+    );
+    check(
+        dir.path(),
+        &format!("{}:eNULL", std_names.join(":")),
+        &mut failures,
+    );
+    std_names.reverse();
+    check(
+        dir.path(),
+        &format!("{}:ALL", std_names.join(":")),
+        &mut failures,
+    );
     assert_eq!(
         count, 155,
         "OpenSSL 3.0 with the default provider has 155 suites"
     );
     assert!(failures.is_empty(), "mismatches:\n{failures}");
+}
+
+/// Pseudo-random lists (a fixed-seed LCG, so failures reproduce) built from
+/// names, aliases, operators and separators, against openssl.
+#[test]
+fn random_lists_match_openssl() {
+    const TOKENS: &[&str] = &[
+        "ALL",
+        "HIGH",
+        "MEDIUM",
+        "ECDHE",
+        "DHE",
+        "kRSA",
+        "aRSA",
+        "aECDSA",
+        "aDSS",
+        "aNULL",
+        "PSK",
+        "SRP",
+        "AESGCM",
+        "AESCCM",
+        "AES128",
+        "AES256",
+        "CAMELLIA",
+        "ARIA",
+        "CHACHA20",
+        "SHA1",
+        "SHA256",
+        "SHA384",
+        "CBC",
+        "FIPS",
+        "TLSv1.2",
+        "TLSv1",
+        "SSLv3",
+        "eNULL",
+        "COMPLEMENTOFDEFAULT",
+        "COMPLEMENTOFALL",
+        "DEFAULT",
+        "@STRENGTH",
+        "FOO",
+        "ECDHE-RSA-AES128-GCM-SHA256",
+        "DHE-RSA-CHACHA20-POLY1305",
+        "AES256-SHA",
+        "PSK-AES128-CCM8",
+        "ECDHE-ECDSA-CAMELLIA256-SHA384",
+        "ADH-AES128-SHA",
+    ];
+    const OPS: &[&str] = &["", "", "", "!", "-", "+"];
+    const SEPS: &[&str] = &[":", ":", ":", ",", ";", " ", "+"];
+    let _ = test_support::require_peer!("openssl");
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |n: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from(state >> 33).unwrap_or(0) % n
+    };
+    let dir = test_support::temp_dir();
+    let mut failures = String::new();
+    let mut selected = 0;
+    for _ in 0..150 {
+        let mut list = String::new();
+        let n = 1 + next(6);
+        for i in 0..n {
+            let token = TOKENS[next(TOKENS.len())];
+            if !token.starts_with('@') {
+                list.push_str(OPS[next(OPS.len())]);
+            }
+            list.push_str(token);
+            if i + 1 < n {
+                list.push_str(SEPS[next(SEPS.len())]);
+            }
+        }
+        if split(&list).1.is_empty() {
+            continue;
+        }
+        selected += usize::from(check(dir.path(), &list, &mut failures));
+    }
+    assert!(failures.is_empty(), "mismatches:\n{failures}");
+    assert!(selected > 50, "only {selected} lists selected suites");
 }

@@ -322,14 +322,13 @@ fn process_rulestr(
         if ch == 0 {
             break;
         }
-        let special;
         let rule = match ch {
             b'-' => Rule::Del,
             b'+' => Rule::Ord,
             b'!' => Rule::Kill,
             _ => Rule::Add,
         };
-        special = ch == b'@';
+        let special = ch == b'@';
         if matches!(ch, b'-' | b'+' | b'!' | b'@') {
             l += 1;
         }

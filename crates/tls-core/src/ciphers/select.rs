@@ -21,7 +21,9 @@ pub struct CipherSelection {
     /// The TLS 1.3 suites, in preference order.
     pub tls13: Vec<SupportedCipherSuite>,
     /// The TLS 1.2 suites, in preference order. Empty when the list has TLS 1.3
-    /// entries only: Node then raises the minimum version to TLS 1.3.
+    /// entries only (Node then raises the minimum version to TLS 1.3), or when
+    /// its TLS 1.2 part selects only suites this stack lacks (`kRSA`, `DHE`,
+    /// `PSK`, CCM, CBC...): those are dropped, never negotiated.
     pub tls12: Vec<SupportedCipherSuite>,
     /// The security level the list set with `@SECLEVEL=n`, if any. Here it only
     /// removes suites weaker than the level (levels 4 and 5 drop AES-128).
@@ -304,5 +306,56 @@ mod tests {
             sel.names()
         );
         assert_eq!(sel.security_level, Some(4));
+    }
+
+    #[test]
+    fn tls13_entries_only_leave_tls12_empty() {
+        let sel = parse_cipher_list("TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256")
+            .expect("valid");
+        assert!(sel.tls12.is_empty());
+        assert_eq!(
+            sel.names(),
+            ["TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256"]
+        );
+    }
+
+    #[test]
+    fn a_tls12_suite_among_the_tls_entries_keeps_its_place() {
+        let sel =
+            parse_cipher_list("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256:TLS_AES_128_GCM_SHA256:ECDHE")
+                .expect("valid");
+        assert_eq!(
+            sel.names()[..2],
+            ["ECDHE-RSA-AES128-GCM-SHA256", "TLS_AES_128_GCM_SHA256"]
+        );
+        assert_eq!(sel.tls13.len(), 1);
+        // Listed again by the grammar, offered once.
+        assert_eq!(sel.suites().len(), 7);
+    }
+
+    #[test]
+    fn default_override() {
+        // Process-wide state: restore it so other tests see Node's default.
+        set_default_ciphers("ECDHE-RSA-CHACHA20-POLY1305").expect("valid");
+        let names = parse_cipher_list("").map(|s| s.names());
+        set_default_ciphers(DEFAULT_CIPHERS).expect("valid");
+        assert_eq!(
+            names.expect("valid"),
+            [
+                "TLS_AES_256_GCM_SHA384",
+                "TLS_CHACHA20_POLY1305_SHA256",
+                "TLS_AES_128_GCM_SHA256",
+                "ECDHE-RSA-CHACHA20-POLY1305"
+            ]
+        );
+        assert_eq!(
+            set_default_ciphers("").map_err(|e| e.code()),
+            Err("ERR_INVALID_ARG_VALUE")
+        );
+        assert_eq!(
+            set_default_ciphers("FOO").map_err(|e| e.code()),
+            Err("ERR_SSL_NO_CIPHER_MATCH")
+        );
+        assert_eq!(default_ciphers(), DEFAULT_CIPHERS);
     }
 }
