@@ -549,6 +549,10 @@ impl LegacyCertificate {
     /// [`crate::Error::CertificateInput`] with OpenSSL's ASN.1 reason
     /// (`ERR_OSSL_ASN1_TOO_LONG`, `ERR_OSSL_ASN1_WRONG_TAG`, ...).
     pub fn from_der(der: &[u8]) -> Result<LegacyCertificate> {
+        if der.is_empty() {
+            // OpenSSL reports an empty buffer as a wrong tag, not a missing field.
+            return Err(CertificateInputError::Asn1WrongTag.into());
+        }
         let mut r = Reader::new(der);
         let cert = r.read_any().map_err(CertificateInputError::from)?;
         if cert.tag != TAG_SEQUENCE {

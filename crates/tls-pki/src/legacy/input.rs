@@ -35,6 +35,10 @@ pub(crate) fn find_certificate(
     let pem_err = match read_pem(data) {
         Ok(der) => {
             // d2i_X509_AUX: the certificate, then optional trust data (a SEQUENCE).
+            if der.is_empty() {
+                // OpenSSL reports an empty body as a wrong tag.
+                return Err(CertificateInputError::Asn1WrongTag);
+            }
             let mut r = Reader::new(&der);
             let cert = r.read_any()?;
             check(cert.raw)?;
@@ -85,23 +89,27 @@ impl<'a> Lines<'a> {
         Lines { data, first: true }
     }
 
-    /// The next line without its `\n`, or `None` at the end.
-    fn next_raw(&mut self) -> Option<&'a [u8]> {
+    /// The next line without its `\n` (and whether it was cut short), or `None`
+    /// at the end. Like OpenSSL's `BIO_gets(bio, buf, 255)`, a line longer than
+    /// 254 bytes comes in pieces, so a one-line PEM file has no BEGIN line.
+    fn next_raw(&mut self) -> Option<(&'a [u8], bool)> {
+        const CHUNK: usize = 254;
         if self.data.is_empty() {
             return None;
         }
-        let (line, rest) = match self.data.iter().position(|&b| b == b'\n') {
-            Some(i) => (&self.data[..i], &self.data[i + 1..]),
-            None => (self.data, &self.data[self.data.len()..]),
+        let window = &self.data[..self.data.len().min(CHUNK)];
+        let (line, consumed, partial) = match window.iter().position(|&b| b == b'\n') {
+            Some(i) => (&self.data[..i], i + 1, false),
+            None => (window, window.len(), window.len() == CHUNK),
         };
-        self.data = rest;
+        self.data = &self.data[consumed..];
         let line = if self.first {
             self.first = false;
             line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line)
         } else {
             line
         };
-        Some(line)
+        Some((line, partial))
     }
 }
 
@@ -121,7 +129,7 @@ struct Block {
 fn read_block(lines: &mut Lines<'_>) -> Result<Block, CertificateInputError> {
     // get_name
     let name = loop {
-        let Some(line) = lines.next_raw() else {
+        let Some((line, _)) = lines.next_raw() else {
             return Err(CertificateInputError::PemNoStartLine);
         };
         let line = trim_end(line);
@@ -142,15 +150,21 @@ fn read_block(lines: &mut Lines<'_>) -> Result<Block, CertificateInputError> {
     let mut first_buf: Vec<u8> = Vec::new();
     let mut data_buf: Vec<u8> = Vec::new();
     let mut end = false;
+    let mut partial = false;
     loop {
-        let Some(raw) = lines.next_raw() else {
+        let Some((raw, cut)) = lines.next_raw() else {
             return Err(CertificateInputError::PemBadEndLine);
         };
+        let prev_partial = std::mem::replace(&mut partial, cut);
         if got == Hdr::Maybe && raw.contains(&b':') {
             got = Hdr::In;
         }
         let line = trim_end(raw);
         if line.is_empty() {
+            if prev_partial {
+                // The rest of a long line, not an empty line.
+                continue;
+            }
             if got == Hdr::Post {
                 return Err(CertificateInputError::PemBadEndLine);
             }
