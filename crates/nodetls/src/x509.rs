@@ -21,13 +21,14 @@ pub(crate) struct Args {
 
 /// Runs the sub-command.
 pub(crate) fn run(args: Args) -> Result<(), CliError> {
-    let data = std::fs::read(&args.file).map_err(|e| {
+    let Args { file, passphrase } = args;
+    let data = std::fs::read(&file).map_err(|e| {
         CliError::new(
             tls_pki::error::io_error_code(&e),
-            format!("{}: {e}", args.file.display()),
+            format!("{}: {e}", file.display()),
         )
     })?;
-    let cert = load(&data, args.passphrase.as_deref())?;
+    let cert = load(&data, passphrase.as_deref())?;
     let mut line =
         serde_json::to_string(&cert.to_json()).map_err(|e| CliError::new("EIO", e.to_string()))?;
     line.push('\n');

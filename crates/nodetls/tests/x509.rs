@@ -236,7 +236,7 @@ fn x509_usage_errors_exit_2() {
         &["x509", "a", "b"],
         &["x509", "a", "--passphrase"],
     ] {
-        let os: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+        let os: Vec<&std::ffi::OsStr> = args.iter().map(std::convert::AsRef::as_ref).collect();
         let out = nodetls(&os);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(out.stdout.is_empty());

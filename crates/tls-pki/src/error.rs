@@ -57,7 +57,8 @@ pub fn io_error_code(err: &std::io::Error) -> &'static str {
         K::NotFound => "ENOENT",
         K::PermissionDenied => "EACCES",
         K::ConnectionRefused => "ECONNREFUSED",
-        K::ConnectionReset => "ECONNRESET",
+        // A peer that closes mid-record is reported as a reset, as Node does.
+        K::ConnectionReset | K::UnexpectedEof => "ECONNRESET",
         K::ConnectionAborted => "ECONNABORTED",
         K::BrokenPipe => "EPIPE",
         K::AddrInUse => "EADDRINUSE",
@@ -67,7 +68,6 @@ pub fn io_error_code(err: &std::io::Error) -> &'static str {
         K::NotADirectory => "ENOTDIR",
         K::HostUnreachable => "EHOSTUNREACH",
         K::NetworkUnreachable => "ENETUNREACH",
-        K::UnexpectedEof => "ECONNRESET",
         K::InvalidInput => "EINVAL",
         _ => "EIO",
     }

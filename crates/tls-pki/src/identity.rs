@@ -16,6 +16,7 @@
 //!   an `xn--` label, not in a two-label pattern (`*.com`), and never for an
 //!   empty-prefix/suffix overlap longer than the host label.
 
+use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::error::{Error, Result};
@@ -295,12 +296,13 @@ fn inet_ntop6(src: &[u8; 16]) -> String {
         if i == 6 {
             if let Some((0, len)) = best {
                 if len == 6 || (len == 7 && words[7] != 1) || (len == 5 && words[5] == 0xffff) {
-                    out.push_str(&format!("{}.{}.{}.{}", src[12], src[13], src[14], src[15]));
+                    // Writing to a String cannot fail.
+                    let _ = write!(out, "{}.{}.{}.{}", src[12], src[13], src[14], src[15]);
                     return out;
                 }
             }
         }
-        out.push_str(&format!("{w:x}"));
+        let _ = write!(out, "{w:x}");
     }
     if best.is_some_and(|(b, l)| b + l == 8) {
         out.push(':');

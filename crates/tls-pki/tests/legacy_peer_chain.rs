@@ -86,6 +86,9 @@ fn flatten(mut v: Value) -> Vec<Value> {
     out
 }
 
+/// (name, server key, certificates the server sends, the client's `ca`).
+type Case<'a> = (&'a str, &'a str, &'a [&'a str], Option<&'a [&'a str]>);
+
 #[test]
 fn peer_chain_matches_get_peer_certificate_detailed() {
     let _ = test_support::require_peer!("node");
@@ -95,7 +98,7 @@ fn peer_chain_matches_get_peer_certificate_detailed() {
     let _ = legacy_pki::build(dir, false);
 
     // (name, server key, certificates the server sends, client's ca)
-    let cases: &[(&str, &str, &[&str], Option<&[&str]>)] = &[
+    let cases: &[Case] = &[
         (
             "leaf+int, ca root",
             "leaf.key",

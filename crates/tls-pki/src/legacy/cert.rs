@@ -357,11 +357,7 @@ fn serial_hex(bytes: &[u8]) -> String {
     } else {
         bytes.to_vec()
     };
-    let digits: String = magnitude
-        .iter()
-        .skip_while(|&&b| b == 0)
-        .map(|b| format!("{b:02X}"))
-        .collect();
+    let digits = der::hex_upper(strip_zeros(&magnitude));
     if digits.is_empty() {
         "0".to_owned()
     } else if negative {
@@ -439,7 +435,7 @@ fn rsa_key(key: &[u8]) -> LegacyPublicKey {
     let n = strip_zeros(n);
     let e = strip_zeros(e);
     // BN_print: upper-case hex, leading zero nibble dropped.
-    let mut modulus: String = n.iter().map(|b| format!("{b:02X}")).collect();
+    let mut modulus = der::hex_upper(n);
     if modulus.starts_with('0') {
         modulus.remove(0);
     }
@@ -586,16 +582,15 @@ impl LegacyCertificate {
                 valid = false;
                 None
             }
-            Occurrence::Once(v) => match basic_constraints(v) {
-                Ok((ca, negative_path_len)) => {
+            Occurrence::Once(v) => {
+                if let Ok((ca, negative_path_len)) = basic_constraints(v) {
                     valid &= !negative_path_len;
                     Some(ca)
-                }
-                Err(_) => {
+                } else {
                     valid = false;
                     None
                 }
-            },
+            }
         };
         let ku = match find_ext(exts, "2.5.29.15") {
             Occurrence::None => None,

@@ -119,6 +119,14 @@ fn trim_end(line: &[u8]) -> &[u8] {
     &line[..end]
 }
 
+/// Where `get_header_and_data` is: maybe in headers, in headers, past them.
+#[derive(PartialEq)]
+enum Hdr {
+    Maybe,
+    In,
+    Post,
+}
+
 struct Block {
     name: Vec<u8>,
     header: Vec<u8>,
@@ -140,12 +148,6 @@ fn read_block(lines: &mut Lines<'_>) -> Result<Block, CertificateInputError> {
         }
     };
     // get_header_and_data
-    #[derive(PartialEq)]
-    enum Hdr {
-        Maybe,
-        In,
-        Post,
-    }
     let mut got = Hdr::Maybe;
     let mut first_buf: Vec<u8> = Vec::new();
     let mut data_buf: Vec<u8> = Vec::new();

@@ -51,6 +51,8 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+// Day, month, hour, minute and second are small and non-negative by construction.
+#[allow(clippy::cast_sign_loss)]
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
@@ -157,6 +159,8 @@ pub(crate) fn parse(tag: u8, s: &[u8]) -> Option<ParsedTime<'_>> {
     Some(ParsedTime { tm, fraction, gmt })
 }
 
+// `rem` is in 0..86400 (rem_euclid), so the casts are exact.
+#[allow(clippy::cast_sign_loss)]
 fn adjust(tm: Tm, seconds: i64) -> Tm {
     let days = days_from_civil(tm.year, tm.month, tm.day);
     let secs = days * 86_400

@@ -346,31 +346,38 @@ console.log(JSON.stringify(out));
 /// Asserts that two JSON values are equal including key order; on failure shows
 /// the differing keys side by side.
 pub(crate) fn assert_same_json(what: &str, node: &Value, ours: &Value) {
-    let a = serde_json::to_string(node).expect("json");
-    let b = serde_json::to_string(ours).expect("json");
-    if a == b {
+    use std::fmt::Write as _;
+    let node_text = serde_json::to_string(node).expect("json");
+    let our_text = serde_json::to_string(ours).expect("json");
+    if node_text == our_text {
         return;
     }
+    // Writing to a String cannot fail.
     let mut report = format!("{what}: our JSON differs from node's\n");
-    match (node, ours) {
-        (Value::Object(n), Value::Object(o)) => {
-            let nk: Vec<&String> = n.keys().collect();
-            let ok: Vec<&String> = o.keys().collect();
-            if nk != ok {
-                report.push_str(&format!("  keys (node): {nk:?}\n  keys (ours): {ok:?}\n"));
-            }
-            for k in n.keys().chain(o.keys()) {
-                let (x, y) = (n.get(k), o.get(k));
-                if x != y {
-                    report.push_str(&format!(
-                        "  {k}:\n    node: {}\n    ours: {}\n",
-                        x.map_or("<absent>".to_owned(), ToString::to_string),
-                        y.map_or("<absent>".to_owned(), ToString::to_string)
-                    ));
-                }
+    if let (Value::Object(theirs), Value::Object(mine)) = (node, ours) {
+        let their_keys: Vec<&String> = theirs.keys().collect();
+        let my_keys: Vec<&String> = mine.keys().collect();
+        if their_keys != my_keys {
+            let _ = writeln!(
+                report,
+                "  keys (node): {their_keys:?}\n  keys (ours): {my_keys:?}"
+            );
+        }
+        let mut seen = std::collections::HashSet::new();
+        for key in theirs.keys().chain(mine.keys()) {
+            let (left, right) = (theirs.get(key), mine.get(key));
+            if seen.insert(key) && left != right {
+                let show = |v: Option<&Value>| v.map_or("<absent>".to_owned(), ToString::to_string);
+                let _ = writeln!(
+                    report,
+                    "  {key}:\n    node: {}\n    ours: {}",
+                    show(left),
+                    show(right)
+                );
             }
         }
-        _ => report.push_str(&format!("  node: {a}\n  ours: {b}\n")),
+    } else {
+        let _ = writeln!(report, "  node: {node_text}\n  ours: {our_text}");
     }
     panic!("{report}");
 }
