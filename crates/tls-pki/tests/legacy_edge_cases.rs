@@ -1,0 +1,279 @@
+//! `LegacyCertificate::from_der` against Node 20's `toLegacyObject()` on
+//! certificates that `openssl req` cannot make: hand-encoded extensions
+//! (malformed, duplicated, control characters, every GeneralName type, invalid IP
+//! lengths), string types (BMP, Universal, IA5, Printable), single-digit days,
+//! 1950s UTCTime and post-2049 GeneralizedTime, P-384 and Ed25519 keys. Made with
+//! rcgen; Node does not check signatures for `toLegacyObject()`.
+
+mod legacy_pki;
+
+use rcgen::{
+    CertificateParams, CustomExtension, DnType, DnValue, IsCa, KeyPair, KeyUsagePurpose,
+    SerialNumber,
+};
+use serde_json::{json, Value};
+use tls_pki::LegacyCertificate;
+
+fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let n = body.len();
+    if n < 0x80 {
+        out.push(n as u8);
+    } else if n < 0x100 {
+        out.extend([0x81, n as u8]);
+    } else {
+        out.extend([0x82, (n >> 8) as u8, n as u8]);
+    }
+    out.extend_from_slice(body);
+    out
+}
+
+fn seq(items: &[Vec<u8>]) -> Vec<u8> {
+    tlv(0x30, &items.concat())
+}
+
+fn oid(dotted: &str) -> Vec<u8> {
+    let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().unwrap()).collect();
+    let mut body = vec![(arcs[0] * 40 + arcs[1]) as u8];
+    for &arc in &arcs[2..] {
+        let mut bytes = vec![(arc & 0x7f) as u8];
+        let mut v = arc >> 7;
+        while v > 0 {
+            bytes.push(0x80 | (v & 0x7f) as u8);
+            v >>= 7;
+        }
+        bytes.reverse();
+        body.extend(bytes);
+    }
+    tlv(0x06, &body)
+}
+
+fn ext(dotted: &str, content: Vec<u8>) -> CustomExtension {
+    let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().unwrap()).collect();
+    CustomExtension::from_oid_content(&arcs, content)
+}
+
+/// A Name with one attribute per RDN: (OID, tag, value bytes).
+fn name(attrs: &[(&str, u8, &[u8])]) -> Vec<u8> {
+    seq(&attrs
+        .iter()
+        .map(|(o, tag, v)| tlv(0x31, &seq(&[oid(o), tlv(*tag, v)])))
+        .collect::<Vec<_>>())
+}
+
+const SAN: &str = "2.5.29.17";
+const AIA: &str = "1.3.6.1.5.5.7.1.1";
+const EKU: &str = "2.5.29.37";
+const BC: &str = "2.5.29.19";
+
+fn params(cn: &str) -> CertificateParams {
+    let mut p = CertificateParams::default();
+    p.distinguished_name = rcgen::DistinguishedName::new();
+    p.distinguished_name.push(DnType::CommonName, cn);
+    p.not_before = rcgen::date_time_ymd(2026, 1, 5);
+    p.not_after = rcgen::date_time_ymd(2027, 2, 9);
+    p
+}
+
+fn cases() -> Vec<(
+    &'static str,
+    CertificateParams,
+    &'static rcgen::SignatureAlgorithm,
+)> {
+    let ec = &rcgen::PKCS_ECDSA_P256_SHA256;
+    let mut out = Vec::new();
+
+    // Names Node must quote: control characters, DEL, single quote, backslash,
+    // non-ASCII bytes in IA5 names; every other GeneralName type.
+    let mut p = params("quoting");
+    let dir_name = name(&[
+        ("2.5.4.3", 0x1e, &[0x00, b' ', 0x00, b'#', 0x20, 0xac]),
+        ("1.2.3.4.5", 0x0c, b"unknown attr"),
+        ("2.5.4.10", 0x13, b"#lead, trail "),
+        ("2.5.4.11", 0x0c, b"a+b<c>;d=e"),
+    ]);
+    let san = seq(&[
+        tlv(0x82, b"tab\there.test"),
+        tlv(0x82, b"del\x7f.test"),
+        tlv(0x82, b"it's.test"),
+        tlv(0x81, b"back\\slash@x.test"),
+        tlv(0x86, "http://\u{e9}.test/\u{1f600}".as_bytes()),
+        tlv(0x87, &[1, 2, 3, 4, 5]),
+        tlv(0x87, &[]),
+        tlv(0xa4, &dir_name),
+        tlv(
+            0xa0,
+            &[
+                oid("1.3.6.1.5.5.7.8.7"),
+                tlv(0xa0, &tlv(0x16, b"_sip._udp.x.test")),
+            ]
+            .concat(),
+        ),
+        tlv(
+            0xa0,
+            &[
+                oid("1.3.6.1.5.5.7.8.9"),
+                tlv(0xa0, &tlv(0x0c, "m\u{fc}ller@x.test".as_bytes())),
+            ]
+            .concat(),
+        ),
+        tlv(
+            0xa0,
+            &[oid("1.3.6.1.5.5.7.8.8"), tlv(0xa0, &tlv(0x0c, b"realm,x"))].concat(),
+        ),
+        tlv(
+            0xa0,
+            &[
+                oid("1.3.6.1.5.5.7.8.5"),
+                tlv(0xa0, &tlv(0x16, b"wrong type")),
+            ]
+            .concat(),
+        ),
+        tlv(0xa3, &seq(&[])),
+        tlv(0xa5, &tlv(0xa1, &tlv(0x0c, b"party"))),
+        tlv(0x88, &oid("1.2.840.113549.1.1.11")[2..]),
+    ]);
+    p.custom_extensions.push(ext(SAN, san));
+    let aia = seq(&[
+        seq(&[
+            oid("1.3.6.1.5.5.7.48.1"),
+            tlv(0x86, b"http://ocsp.test/\x01"),
+        ]),
+        seq(&[
+            oid("1.3.6.1.5.5.7.48.2"),
+            tlv(0xa4, &name(&[("2.5.4.3", 0x0c, b"ca, dir")])),
+        ]),
+        seq(&[oid("1.3.6.1.5.5.7.48.2"), tlv(0x87, &[10, 0, 0, 1])]),
+        seq(&[oid("1.3.6.1.5.5.7.48.5"), tlv(0x86, b"http://repo.test/")]),
+    ]);
+    p.custom_extensions.push(ext(AIA, aia));
+    out.push(("quoting", p, ec));
+
+    // Undecodable SAN and AIA: null; the undecodable SAN also makes ca false.
+    let mut p = params("malformed");
+    p.custom_extensions
+        .push(ext(SAN, vec![0x30, 0x03, 0x82, 0x05, b'a']));
+    p.custom_extensions.push(ext(AIA, vec![0x04, 0x00]));
+    p.custom_extensions
+        .push(ext(BC, seq(&[tlv(0x01, &[0xff])])));
+    out.push(("malformed", p, ec));
+
+    // Duplicate extendedKeyUsage: no ext_key_usage, and not a CA.
+    let mut p = params("dup-eku");
+    let eku = seq(&[oid("1.3.6.1.5.5.7.3.1")]);
+    p.custom_extensions.push(ext(EKU, eku.clone()));
+    p.custom_extensions.push(ext(EKU, eku));
+    p.custom_extensions
+        .push(ext(BC, seq(&[tlv(0x01, &[0xff])])));
+    out.push(("dup-eku", p, ec));
+
+    // CA by basicConstraints, with and without keyCertSign; empty SAN.
+    let mut p = params("ca-no-certsign");
+    p.is_ca = IsCa::Ca(rcgen::BasicConstraints::Constrained(2));
+    p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    p.custom_extensions.push(ext(SAN, seq(&[])));
+    out.push(("ca-no-certsign", p, ec));
+    let mut p = params("ca-certsign");
+    p.is_ca = IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    p.key_usages = vec![KeyUsagePurpose::KeyCertSign];
+    out.push(("ca-certsign", p, ec));
+    let mut p = params("ca-no-ku");
+    p.is_ca = IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    out.push(("ca-no-ku", p, &rcgen::PKCS_ECDSA_P384_SHA384));
+
+    // String types and unusual attributes in the subject; empty EKU.
+    let mut p = params("strings");
+    let dn = &mut p.distinguished_name;
+    dn.push(
+        DnType::OrganizationName,
+        DnValue::BmpString("B\u{e9}mp \u{20ac}".try_into().unwrap()),
+    );
+    dn.push(
+        DnType::OrganizationalUnitName,
+        DnValue::UniversalString("Univ \u{1f600}".try_into().unwrap()),
+    );
+    dn.push(
+        DnType::CustomDnType(vec![1, 2, 840, 113_549, 1, 9, 2]),
+        DnValue::Ia5String("unstructured".try_into().unwrap()),
+    );
+    dn.push(
+        DnType::CustomDnType(vec![1, 3, 6, 1, 4, 1, 311, 60, 2, 1, 3]),
+        DnValue::PrintableString("US".try_into().unwrap()),
+    );
+    dn.push(DnType::CustomDnType(vec![2, 5, 4, 97]), "NTRUS-1");
+    dn.push(DnType::CustomDnType(vec![2, 5, 4, 65]), "pseudo");
+    dn.push(DnType::CustomDnType(vec![1, 3, 9999, 7]), "private");
+    dn.push(DnType::CommonName, "second");
+    dn.push(DnType::CommonName, "third");
+    p.custom_extensions.push(ext(EKU, seq(&[])));
+    out.push(("strings", p, &rcgen::PKCS_ED25519));
+
+    // Times: 1950s UTCTime, a GeneralizedTime after 2049; a long serial.
+    let mut p = params("times");
+    p.not_before = rcgen::date_time_ymd(1955, 3, 1);
+    p.not_after = rcgen::date_time_ymd(2100, 12, 31);
+    p.serial_number = Some(SerialNumber::from_slice(&[
+        0x7f, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+    ]));
+    out.push(("times", p, ec));
+    out
+}
+
+#[test]
+fn crafted_certificates_match_node() {
+    let _ = test_support::require_peer!("node");
+    let tmp = test_support::temp_dir();
+    let dir = tmp.path();
+    let cases = cases();
+    let mut files = Vec::new();
+    let mut ders = Vec::new();
+    for (name, params, alg) in cases.iter().map(|(n, p, a)| (n, p.clone(), a)) {
+        let key = KeyPair::generate_for(alg).unwrap();
+        let der = params.self_signed(&key).unwrap().der().to_vec();
+        let path = dir.join(format!("{name}.der"));
+        std::fs::write(&path, &der).unwrap();
+        files.push(path);
+        ders.push(der);
+    }
+    let node = legacy_pki::node_legacy_objects(dir, &files);
+    for (((name, _, _), der), node_obj) in cases.iter().zip(&ders).zip(&node) {
+        let ours = match LegacyCertificate::from_der(der) {
+            Ok(c) => c.to_json(),
+            Err(e) => json!({ "error": e.code() }),
+        };
+        legacy_pki::assert_same_json(name, node_obj, &ours);
+        if std::env::var_os("SHOW_LEGACY").is_some() {
+            eprintln!("{name}: {ours}");
+        }
+    }
+    // The cases reach the branches they are meant for.
+    let get = |n: &str| &node[cases.iter().position(|c| c.0 == n).unwrap()];
+    let quoting = get("quoting")["subjectaltname"].as_str().unwrap();
+    for needle in [
+        "\"tab\\u0009here.test\"",
+        "<invalid length=5>",
+        "X400Name:<unsupported>",
+        "EdiPartyName:<unsupported>",
+        "othername:SRVName:",
+        "othername:<unsupported>",
+        "DirName:",
+        "Registered ID:1.2.840.113549.1.1.11",
+    ] {
+        assert!(quoting.contains(needle), "{needle} not in {quoting}");
+    }
+    assert_eq!(get("malformed")["subjectaltname"], Value::Null);
+    assert_eq!(get("malformed")["infoAccess"], Value::Null);
+    assert_eq!(get("malformed")["ca"], false);
+    assert!(get("dup-eku").get("ext_key_usage").is_none());
+    assert_eq!(get("ca-no-certsign")["ca"], false);
+    assert_eq!(get("ca-certsign")["ca"], true);
+    assert_eq!(get("ca-no-ku")["nistCurve"], "P-384");
+    assert!(get("times")["valid_from"]
+        .as_str()
+        .unwrap()
+        .contains("1955"));
+    assert!(get("ca-certsign")["valid_from"]
+        .as_str()
+        .unwrap()
+        .starts_with("Jan  5 "));
+}
