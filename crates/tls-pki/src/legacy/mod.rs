@@ -3,7 +3,26 @@
 //!
 //! The formats are Node 20's, read from its sources (`src/crypto/crypto_common.cc`,
 //! `lib/_tls_common.js`) and checked against a live `node` by the
-//! `legacy_object` tests.
+//! differential tests (`crates/nodetls/tests/x509.rs`,
+//! `crates/tls-pki/tests/legacy_*.rs`).
+//!
+//! # Example
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // Any DER certificate; here one made with rcgen.
+//! let key = rcgen::KeyPair::generate()?;
+//! let cert = rcgen::CertificateParams::new(vec!["example.com".into()])?.self_signed(&key)?;
+//!
+//! let legacy = tls_pki::LegacyCertificate::from_der(cert.der())?;
+//! assert_eq!(legacy.subjectaltname.value().map(String::as_str), Some("DNS:example.com"));
+//! let json = legacy.to_json(); // what JSON.stringify(x509.toLegacyObject()) gives
+//! assert!(json["fingerprint256"].is_string());
+//!
+//! tls_pki::check_server_identity("example.com", &legacy)?;
+//! let err = tls_pki::check_server_identity("other.example", &legacy).unwrap_err();
+//! assert_eq!(err.code(), "ERR_TLS_CERT_ALTNAME_INVALID");
+//! # Ok(()) }
+//! ```
 
 mod cert;
 mod der;
