@@ -277,3 +277,52 @@ fn crafted_certificates_match_node() {
         .unwrap()
         .starts_with("Jan  5 "));
 }
+
+/// Every OID of the generated OpenSSL object table, as a subject attribute:
+/// Node must show each under the same short name as we do.
+#[test]
+fn every_openssl_object_short_name_matches_node() {
+    let _ = test_support::require_peer!("node");
+    let table = include_str!("../src/legacy/oids.rs");
+    // The dotted OIDs are the string literals made of digits and dots.
+    let oids: Vec<Vec<u64>> = table
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|o| o.contains('.') && o.bytes().all(|b| b == b'.' || b.is_ascii_digit()))
+        .filter_map(|o| o.split('.').map(|a| a.parse::<u64>().ok()).collect())
+        .filter(|arcs: &Vec<u64>| arcs[0] < 2 && arcs[1] < 40 || arcs[0] == 2 && arcs[1] < 48)
+        .collect();
+    assert!(oids.len() > 1000, "table has {} usable OIDs", oids.len());
+    let mut p = params("all-objects");
+    let mut access = Vec::new();
+    for arcs in &oids {
+        p.distinguished_name
+            .push(DnType::CustomDnType(arcs.clone()), "v");
+        let dotted: Vec<String> = arcs.iter().map(ToString::to_string).collect();
+        access.push(seq(&[oid(&dotted.join(".")), tlv(0x86, b"u")]));
+    }
+    // The same OIDs as infoAccess methods, which Node names by long name.
+    p.custom_extensions.push(ext(AIA, seq(&access)));
+
+    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let der = p.self_signed(&key).unwrap().der().to_vec();
+    let tmp = test_support::temp_dir();
+    let path = tmp.path().join("all.der");
+    std::fs::write(&path, &der).unwrap();
+    let node = legacy_pki::node_legacy_objects(tmp.path(), &[path]);
+    let ours = LegacyCertificate::from_der(&der).unwrap().to_json();
+    legacy_pki::assert_same_json(
+        "infoAccess with every OpenSSL object",
+        &node[0]["infoAccess"],
+        &ours["infoAccess"],
+    );
+    legacy_pki::assert_same_json(
+        "subject with every OpenSSL object",
+        &node[0]["subject"],
+        &ours["subject"],
+    );
+    assert!(node[0]["subject"]["jurisdictionC"].is_string());
+    assert!(node[0]["infoAccess"]["CA Issuers - URI"].is_array());
+    assert!(node[0]["infoAccess"].as_object().unwrap().len() > 900);
+}

@@ -3,7 +3,8 @@
 //! Node names subject attributes, infoAccess methods and EC curves with OpenSSL's
 //! `OBJ_nid2sn` / `OBJ_nid2ln` / `EC_GROUP_order_bits`. This table is generated from
 //! OpenSSL 3.0's `include/openssl/obj_mac.h` (every object with a short or long
-//! name; the first name wins for the few duplicate OIDs) and, for the curves, from
+//! name; for the few duplicate OIDs, the one OpenSSL's `OBJ_obj2nid` returns —
+//! checked against Node by `tests/legacy_edge_cases.rs`) and, for the curves, from
 //! `openssl ecparam -list_curves` plus the bit length of each curve's order.
 
 use std::collections::HashMap;
@@ -1563,7 +1564,8 @@ static OPENSSL_OBJECTS: &[(&str, &str, &str)] = &[
     ("1.2.840.113549.3.7", "DES-EDE3-CBC", "des-ede3-cbc"),
     ("1.2.840.113549.3.8", "RC5-CBC", "rc5-cbc"),
     ("1.2.840.113549.3.10", "DES-CDMF", "des-cdmf"),
-    ("1.3", "identified-organization", "identified-organization"),
+    // OpenSSL resolves this duplicated OID to `org` (NID 379), not NID 676.
+    ("1.3", "ORG", "org"),
     ("1.3.6", "DOD", "dod"),
     ("1.3.6.1", "IANA", "iana"),
     ("1.3.6.1.1", "directory", "Directory"),
