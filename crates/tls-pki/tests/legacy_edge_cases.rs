@@ -326,3 +326,41 @@ fn every_openssl_object_short_name_matches_node() {
     assert!(node[0]["infoAccess"]["CA Issuers - URI"].is_array());
     assert!(node[0]["infoAccess"].as_object().unwrap().len() > 900);
 }
+
+/// EC keys on named curves other than the NIST ones: `bits` is the order's bit
+/// length (secp224k1: 225, sect233k1: 232), `nistCurve` only for NIST curves, and
+/// an SM2-curve key is not an EC key for OpenSSL 3 (no key fields at all).
+#[test]
+fn named_curves_match_node() {
+    let _ = test_support::require_peer!("node");
+    let _ = test_support::require_peer!("openssl");
+    let tmp = test_support::temp_dir();
+    let dir = tmp.path();
+    std::fs::write(dir.join("pki.cnf"), legacy_pki::CONFIG).unwrap();
+    let curves = [
+        "secp256k1",
+        "brainpoolP384t1",
+        "secp224k1",
+        "sect233k1",
+        "prime239v1",
+        "secp521r1",
+        "SM2",
+    ];
+    let mut files = Vec::new();
+    for c in curves {
+        let key = format!("{c}.key");
+        legacy_pki::genkey(dir, &format!("ec:{c}"), &key);
+        let pem = format!("{c}.pem");
+        legacy_pki::self_signed(dir, &key, &format!("/CN={c}"), &[], &pem);
+        files.push(dir.join(pem));
+    }
+    let node = legacy_pki::node_legacy_objects(dir, &files);
+    for ((c, f), n) in curves.iter().zip(&files).zip(&node) {
+        let ours = LegacyCertificate::from_x509_input(&std::fs::read(f).unwrap())
+            .unwrap()
+            .to_json();
+        legacy_pki::assert_same_json(c, n, &ours);
+    }
+    assert_eq!(node[2]["bits"], 225);
+    assert!(node[6].get("pubkey").is_none());
+}

@@ -482,6 +482,10 @@ fn ec_key(params: Option<Tlv<'_>>, key: &[u8]) -> LegacyPublicKey {
     let Some(curve) = oids::short_name(&curve_oid) else {
         return LegacyPublicKey::None;
     };
+    if curve == "SM2" {
+        // OpenSSL 3 loads an SM2-curve key as an SM2 key, not EC: no key fields.
+        return LegacyPublicKey::None;
+    }
     let Some(bits) = oids::curve_order_bits(curve) else {
         // Not a curve OpenSSL 3.0 supports: X509_get_pubkey fails.
         return LegacyPublicKey::None;
