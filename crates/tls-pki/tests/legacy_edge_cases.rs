@@ -354,7 +354,34 @@ fn named_curves_match_node() {
         legacy_pki::self_signed(dir, &key, &format!("/CN={c}"), &[], &pem);
         files.push(dir.join(pem));
     }
+    // Explicit parameters of a named curve: OpenSSL 3 gives them the curve's name.
+    for c in ["P-384", "secp256k1"] {
+        let key = format!("explicit-{c}.key");
+        legacy_pki::openssl(
+            dir,
+            &[
+                "genpkey",
+                "-algorithm",
+                "EC",
+                "-pkeyopt",
+                &format!("ec_paramgen_curve:{c}"),
+                "-pkeyopt",
+                "ec_param_enc:explicit",
+                "-out",
+                &key,
+            ],
+        );
+        let pem = format!("explicit-{c}.pem");
+        legacy_pki::self_signed(dir, &key, "/CN=explicit", &[], &pem);
+        files.push(dir.join(pem));
+    }
+    let curves: Vec<&str> = curves
+        .iter()
+        .copied()
+        .chain(["explicit P-384", "explicit secp256k1"])
+        .collect();
     let node = legacy_pki::node_legacy_objects(dir, &files);
+    assert_eq!(node[7]["nistCurve"], "P-384");
     for ((c, f), n) in curves.iter().zip(&files).zip(&node) {
         let ours = LegacyCertificate::from_x509_input(&std::fs::read(f).unwrap())
             .unwrap()

@@ -471,15 +471,41 @@ fn rsa_key(key: &[u8]) -> LegacyPublicKey {
     }
 }
 
+/// The named curve of explicit ECParameters, as OpenSSL 3 recognises them.
+fn explicit_curve(params: &[u8]) -> Option<&'static str> {
+    let mut r = Reader::new(params);
+    r.read(TAG_INTEGER).ok()?;
+    let field = r.read(TAG_SEQUENCE).ok()?;
+    let curve = r.read(TAG_SEQUENCE).ok()?;
+    r.read(TAG_OCTET_STRING).ok()?;
+    let order = r.read(TAG_INTEGER).ok()?;
+    let mut c = Reader::new(curve.value);
+    let a = c.read(TAG_OCTET_STRING).ok()?;
+    let b = c.read(TAG_OCTET_STRING).ok()?;
+    let mut input = field.raw.to_vec();
+    for part in [a.value, b.value, order.value] {
+        input.push(b'|');
+        input.extend_from_slice(strip_zeros(part));
+    }
+    let digest = ring::digest::digest(&ring::digest::SHA256, &input);
+    let hex: String = der::hex_upper(digest.as_ref()).to_ascii_lowercase();
+    oids::curve_from_explicit_hash(&hex)
+}
+
 fn ec_key(params: Option<Tlv<'_>>, key: &[u8]) -> LegacyPublicKey {
-    let Some(p) = params.filter(|p| p.tag == TAG_OID) else {
-        // Explicit curve parameters: not described (see docs/node-compat.md).
-        return LegacyPublicKey::None;
+    let curve = match params {
+        Some(p) if p.tag == TAG_OID => {
+            let Ok(curve_oid) = der::oid_to_string(p.value) else {
+                return LegacyPublicKey::None;
+            };
+            oids::short_name(&curve_oid)
+        }
+        // specifiedCurve: OpenSSL 3 names it when the parameters are a known curve's.
+        Some(p) if p.tag == TAG_SEQUENCE => explicit_curve(p.value),
+        _ => None,
     };
-    let Ok(curve_oid) = der::oid_to_string(p.value) else {
-        return LegacyPublicKey::None;
-    };
-    let Some(curve) = oids::short_name(&curve_oid) else {
+    let Some(curve) = curve else {
+        // Unknown explicit parameters: not described (see docs/node-compat.md).
         return LegacyPublicKey::None;
     };
     if curve == "SM2" {
