@@ -391,3 +391,79 @@ fn named_curves_match_node() {
     assert_eq!(node[2]["bits"], 225);
     assert!(node[6].get("pubkey").is_none());
 }
+
+/// Name values of types and contents OpenSSL cannot turn into UTF-8 (Node then
+/// leaves `subject`/`issuer` undefined) or refuses to decode (Node throws): made by
+/// patching the value of a CN in place (the signature no longer matters).
+#[test]
+fn odd_name_values_match_node() {
+    let _ = test_support::require_peer!("node");
+    let tmp = test_support::temp_dir();
+    let dir = tmp.path();
+    let base = {
+        let p = params("zzzz");
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        p.self_signed(&key).unwrap().der().to_vec()
+    };
+    let needle = [0x0c, 0x04, b'z', b'z', b'z', b'z'];
+    let variants: &[(&str, [u8; 6])] = &[
+        ("invalid utf8", [0x0c, 4, 0xff, 0xfe, 0xfd, 0xfc]),
+        ("utf8 surrogate", [0x0c, 4, 0xed, 0xa0, 0x80, b'a']),
+        ("octet string", [0x04, 4, 1, 2, 3, 4]),
+        ("integer", [0x02, 4, 1, 2, 3, 4]),
+        ("bit string", [0x03, 4, 0, b'a', b'b', b'c']),
+        ("sequence", [0x30, 4, 0x05, 0x00, 0x05, 0x00]),
+        ("bmp surrogate", [0x1e, 4, 0xd8, 0x00, 0x00, 0x41]),
+        ("universal too big", [0x1c, 4, 0x00, 0x11, 0x00, 0x00]),
+        ("t61 latin1", [0x14, 4, 0xe9, 0xe8, 0x7f, 0x01]),
+        ("numeric", [0x12, 4, b'1', b'2', b'3', b'4']),
+        ("visible", [0x1a, 4, b'v', b'i', b's', b'!']),
+        ("general string", [0x1b, 4, b'g', b'e', b'n', b'!']),
+        ("utc time", [0x17, 4, b'2', b'6', b'0', b'1']),
+        ("boolean", [0x01, 4, 0xff, 0, 0, 0]),
+    ];
+    // Each variant as DER and as PEM: Node reports a DER failure as the PEM
+    // error (no start line) and a PEM failure with OpenSSL's ASN.1 reason.
+    let mut files = Vec::new();
+    let mut inputs = Vec::new();
+    for (i, (_, bytes)) in variants.iter().enumerate() {
+        let mut der = base.clone();
+        let mut found = 0;
+        let mut at = 0;
+        while let Some(pos) = der[at..].windows(6).position(|w| w == needle) {
+            der[at + pos..at + pos + 6].copy_from_slice(bytes);
+            at += pos + 6;
+            found += 1;
+        }
+        assert_eq!(found, 2, "CN in subject and issuer");
+        let b64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &der);
+        let pem = format!("-----BEGIN CERTIFICATE-----\n{b64}\n-----END CERTIFICATE-----\n");
+        for (ext, data) in [("der", der), ("pem", pem.into_bytes())] {
+            let path = dir.join(format!("v{i}.{ext}"));
+            std::fs::write(&path, &data).unwrap();
+            files.push(path);
+            inputs.push(data);
+        }
+    }
+    let node = legacy_pki::node_legacy_objects(dir, &files);
+    let names = variants
+        .iter()
+        .flat_map(|(n, _)| [format!("{n} (DER)"), format!("{n} (PEM)")]);
+    for ((name, data), n) in names.zip(&inputs).zip(&node) {
+        let ours = match LegacyCertificate::from_x509_input(data) {
+            Ok(c) => c.to_json(),
+            Err(e) => json!({ "error": e.code() }),
+        };
+        legacy_pki::assert_same_json(&name, n, &ours);
+    }
+    let codes: Vec<&str> = node.iter().filter_map(|n| n["error"].as_str()).collect();
+    for code in [
+        "ERR_OSSL_ASN1_INVALID_UTF8STRING",
+        "ERR_OSSL_ASN1_MSTRING_WRONG_TAG",
+        "ERR_OSSL_ASN1_ILLEGAL_CHARACTERS",
+    ] {
+        assert!(codes.contains(&code), "{code} not exercised");
+    }
+    // A value that decodes but cannot be shown: the subject is left out.
+    assert!(node[8].get("subject").is_none() && node[8].get("ca").is_some());
+}

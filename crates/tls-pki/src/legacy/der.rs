@@ -20,6 +20,19 @@ pub(crate) enum DerError {
     IllegalPadding,
     /// A length or tag encoding OpenSSL refuses (`ASN1_R_BAD_OBJECT_HEADER`).
     BadObjectHeader,
+    /// A name attribute value of a type X.509 names cannot hold
+    /// (`ASN1_R_MSTRING_WRONG_TAG`).
+    MstringWrongTag,
+    /// A UTF8String that is not UTF-8 (`ASN1_R_INVALID_UTF8STRING`).
+    InvalidUtf8String,
+    /// A BMPString or UniversalString with a surrogate or a value above U+10FFFF
+    /// (`ASN1_R_ILLEGAL_CHARACTERS`).
+    IllegalCharacters,
+    /// A BMPString of odd length (`ASN1_R_INVALID_BMPSTRING_LENGTH`).
+    InvalidBmpStringLength,
+    /// A UniversalString whose length is not a multiple of 4
+    /// (`ASN1_R_INVALID_UNIVERSALSTRING_LENGTH`).
+    InvalidUniversalStringLength,
 }
 
 pub(crate) type DerResult<T> = Result<T, DerError>;

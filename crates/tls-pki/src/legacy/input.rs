@@ -13,6 +13,13 @@ impl From<DerError> for CertificateInputError {
             DerError::FieldMissing => CertificateInputError::Asn1FieldMissing,
             DerError::IllegalPadding => CertificateInputError::Asn1IllegalPadding,
             DerError::BadObjectHeader => CertificateInputError::Asn1BadObjectHeader,
+            DerError::MstringWrongTag => CertificateInputError::Asn1MstringWrongTag,
+            DerError::InvalidUtf8String => CertificateInputError::Asn1InvalidUtf8String,
+            DerError::IllegalCharacters => CertificateInputError::Asn1IllegalCharacters,
+            DerError::InvalidBmpStringLength => CertificateInputError::Asn1InvalidBmpStringLength,
+            DerError::InvalidUniversalStringLength => {
+                CertificateInputError::Asn1InvalidUniversalStringLength
+            }
         }
     }
 }

@@ -83,6 +83,26 @@ pub enum CertificateInputError {
     /// An element header OpenSSL refuses (`ERR_OSSL_ASN1_BAD_OBJECT_HEADER`).
     #[error("asn1: bad object header")]
     Asn1BadObjectHeader,
+    /// A name attribute value of a type X.509 names cannot hold (OCTET STRING,
+    /// INTEGER, VisibleString, UTCTime...) (`ERR_OSSL_ASN1_MSTRING_WRONG_TAG`).
+    #[error("asn1: mstring wrong tag")]
+    Asn1MstringWrongTag,
+    /// A name attribute UTF8String that is not UTF-8
+    /// (`ERR_OSSL_ASN1_INVALID_UTF8STRING`).
+    #[error("asn1: invalid utf8string")]
+    Asn1InvalidUtf8String,
+    /// A name attribute BMPString/UniversalString with a surrogate or a value above
+    /// U+10FFFF (`ERR_OSSL_ASN1_ILLEGAL_CHARACTERS`).
+    #[error("asn1: illegal characters")]
+    Asn1IllegalCharacters,
+    /// A name attribute BMPString of odd length
+    /// (`ERR_OSSL_ASN1_INVALID_BMPSTRING_LENGTH`).
+    #[error("asn1: invalid bmpstring length")]
+    Asn1InvalidBmpStringLength,
+    /// A name attribute UniversalString whose length is not a multiple of 4
+    /// (`ERR_OSSL_ASN1_INVALID_UNIVERSALSTRING_LENGTH`).
+    #[error("asn1: invalid universalstring length")]
+    Asn1InvalidUniversalStringLength,
 }
 
 impl CertificateInputError {
@@ -100,6 +120,15 @@ impl CertificateInputError {
             CertificateInputError::Asn1FieldMissing => "ERR_OSSL_ASN1_FIELD_MISSING",
             CertificateInputError::Asn1IllegalPadding => "ERR_OSSL_ASN1_ILLEGAL_PADDING",
             CertificateInputError::Asn1BadObjectHeader => "ERR_OSSL_ASN1_BAD_OBJECT_HEADER",
+            CertificateInputError::Asn1MstringWrongTag => "ERR_OSSL_ASN1_MSTRING_WRONG_TAG",
+            CertificateInputError::Asn1InvalidUtf8String => "ERR_OSSL_ASN1_INVALID_UTF8STRING",
+            CertificateInputError::Asn1IllegalCharacters => "ERR_OSSL_ASN1_ILLEGAL_CHARACTERS",
+            CertificateInputError::Asn1InvalidBmpStringLength => {
+                "ERR_OSSL_ASN1_INVALID_BMPSTRING_LENGTH"
+            }
+            CertificateInputError::Asn1InvalidUniversalStringLength => {
+                "ERR_OSSL_ASN1_INVALID_UNIVERSALSTRING_LENGTH"
+            }
         }
     }
 }
