@@ -62,10 +62,10 @@ pub(crate) fn parse_name(name: Tlv<'_>) -> DerResult<Vec<NameEntry<'_>>> {
 /// and for the string types it canonicalises, convertible contents.
 fn check_value(tag: u8, value: &[u8]) -> DerResult<()> {
     match tag {
-        // BIT STRING, SEQUENCE, and tags OpenSSL maps to B_ASN1_UNKNOWN.
-        0x03 | 0x30 | 0x07 | 0x09 | 0x0a | 0x0b | 0x0d | 0x0e | 0x0f | 0x1d => Ok(()),
-        // Numeric, Printable, T61, IA5: any bytes (read as Latin-1).
-        0x12 | 0x13 | 0x14 | 0x16 => Ok(()),
+        // BIT STRING, SEQUENCE, tags OpenSSL maps to B_ASN1_UNKNOWN; and Numeric,
+        // Printable, T61, IA5, whose bytes are all valid (read as Latin-1).
+        0x03 | 0x30 | 0x07 | 0x09 | 0x0a | 0x0b | 0x0d | 0x0e | 0x0f | 0x1d | 0x12 | 0x13
+        | 0x14 | 0x16 => Ok(()),
         TAG_UTF8_STRING => std::str::from_utf8(value)
             .map(|_| ())
             .map_err(|_| der::DerError::InvalidUtf8String),
