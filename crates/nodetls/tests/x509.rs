@@ -66,6 +66,15 @@ fn x509_prints_nodes_legacy_object_for_every_certificate() {
     der.extend_from_slice(b"trailing junk");
     std::fs::write(dir.join("trailing.der"), &der).unwrap();
     files.push(("trailing.der".into(), dir.join("trailing.der")));
+    // A UTF-8 byte order mark, and a blank line right after BEGIN (empty headers).
+    let leaf_pem = std::fs::read_to_string(dir.join("leaf.pem")).unwrap();
+    let mut bom = b"\xef\xbb\xbf".to_vec();
+    bom.extend(leaf_pem.as_bytes());
+    std::fs::write(dir.join("bom.pem"), bom).unwrap();
+    files.push(("bom.pem".into(), dir.join("bom.pem")));
+    let blank = leaf_pem.replacen("-----\n", "-----\n\n", 1);
+    std::fs::write(dir.join("blank.pem"), blank).unwrap();
+    files.push(("blank.pem".into(), dir.join("blank.pem")));
 
     let paths: Vec<PathBuf> = files.iter().map(|(_, p)| p.clone()).collect();
     let node = legacy_pki::node_legacy_objects(dir, &paths);
@@ -169,6 +178,50 @@ fn x509_failures_use_nodes_codes() {
         }),
         ("one-line", cert.replace('\n', "").into_bytes()),
     ];
+    // PEM headers: OpenSSL's rules (a blank line ends headers; only Proc-Type
+    // headers; an encrypted certificate never loads without a passphrase).
+    let body = lines[1..].join("\n");
+    let with_header = |h: &str| format!("{}\n{h}\n\n{body}\n", lines[0]).into_bytes();
+    cases.push((
+        "blank-line-inside",
+        format!("{}\n\n{}\n", lines[..3].join("\n"), lines[3..].join("\n")).into_bytes(),
+    ));
+    cases.push((
+        "two-blank-lines",
+        format!("{}\n\n\n{body}\n", lines[0]).into_bytes(),
+    ));
+    cases.push(("comment-header", with_header("Comment: hi")));
+    cases.push(("mic-only", with_header("Proc-Type: 4,MIC-ONLY")));
+    cases.push(("no-dek-info", with_header("Proc-Type: 4,ENCRYPTED")));
+    cases.push((
+        "unknown-cipher",
+        with_header("Proc-Type: 4,ENCRYPTED\nDEK-Info: FOO-1-CBC,00112233445566778899AABBCCDDEEFF"),
+    ));
+    cases.push((
+        "encrypted-cert",
+        with_header(
+            "Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF",
+        ),
+    ));
+    // Really encrypted data (whole blocks) under a certificate label.
+    legacy_pki::openssl(
+        dir,
+        &[
+            "ec",
+            "-in",
+            "key.pem",
+            "-aes128",
+            "-passout",
+            "pass:x",
+            "-out",
+            "enc-key.pem",
+        ],
+    );
+    let enc = std::fs::read_to_string(dir.join("enc-key.pem"))
+        .unwrap()
+        .replace("EC PRIVATE KEY", "CERTIFICATE");
+    assert!(enc.contains("Proc-Type: 4,ENCRYPTED"));
+    cases.push(("encrypted-whole-blocks", enc.into_bytes()));
     // A CRL: PEM, but no certificate in it.
     let crl = make_crl(dir);
     cases.push(("crl", crl));
@@ -198,6 +251,8 @@ fn x509_failures_use_nodes_codes() {
     let codes: Vec<&str> = node.iter().map(|o| o["error"].as_str().unwrap()).collect();
     assert!(codes.contains(&"ERR_OSSL_PEM_NO_START_LINE"));
     assert!(codes.contains(&"ERR_OSSL_PEM_BAD_END_LINE"));
+    assert!(codes.contains(&"ERR_OSSL_BAD_DECRYPT"));
+    assert!(codes.contains(&"ERR_OSSL_PEM_NOT_PROC_TYPE"));
 
     // Unreadable files: the operating system's code.
     let out = x509(&dir.join("does-not-exist.pem"));

@@ -80,7 +80,7 @@ pub(crate) fn read_pem(data: &[u8]) -> Result<Vec<u8>, CertificateInputError> {
             block.name.as_slice(),
             b"CERTIFICATE" | b"X509 CERTIFICATE" | b"TRUSTED CERTIFICATE"
         ) {
-            check_header(&block.header)?;
+            check_header(&block.header, block.data.len())?;
             return Ok(block.data);
         }
     }
@@ -214,20 +214,44 @@ fn read_block(lines: &mut Lines<'_>) -> Result<Block, CertificateInputError> {
     Ok(Block { name, header, data })
 }
 
-/// `PEM_get_EVP_CIPHER_INFO` for a certificate block's header.
-fn check_header(header: &[u8]) -> Result<(), CertificateInputError> {
+/// `PEM_get_EVP_CIPHER_INFO` + `PEM_do_header` for a certificate block's header.
+///
+/// Node gives `X509Certificate` no passphrase, so an encrypted certificate never
+/// loads: OpenSSL decrypts with an empty one and fails in `EVP_DecryptFinal`. We
+/// do not decrypt; we give the code that failure has for CBC ciphers
+/// (`WRONG_FINAL_BLOCK_LENGTH` when the data is not whole blocks, else
+/// `BAD_DECRYPT`, which a wrong key gives but for a 1-in-256 padding accident).
+fn check_header(header: &[u8], data_len: usize) -> Result<(), CertificateInputError> {
     if header.is_empty() || header == b"\n" {
         return Ok(());
     }
     let Some(rest) = header.strip_prefix(b"Proc-Type: 4,") else {
         return Err(CertificateInputError::PemNotProcType);
     };
-    if rest.starts_with(b"ENCRYPTED") {
-        // Node has no passphrase for X509Certificate: decryption with an empty one
-        // fails (BAD_DECRYPT in practice). We do not decrypt PEM certificates.
-        Err(CertificateInputError::PemEncrypted)
+    let Some(rest) = rest.strip_prefix(b"ENCRYPTED") else {
+        return Err(CertificateInputError::PemNotEncrypted);
+    };
+    let rest = rest.strip_prefix(b"\n").unwrap_or(rest);
+    let Some(dek) = rest.strip_prefix(b"DEK-Info: ") else {
+        return Err(CertificateInputError::PemNotDekInfo);
+    };
+    let cipher = dek
+        .split(|&b| b == b',' || b == b'\n')
+        .next()
+        .unwrap_or(&[]);
+    let cipher = String::from_utf8_lossy(cipher).to_ascii_uppercase();
+    let block = match cipher.as_str() {
+        "AES-128-CBC" | "AES-192-CBC" | "AES-256-CBC" | "CAMELLIA-128-CBC" | "CAMELLIA-192-CBC"
+        | "CAMELLIA-256-CBC" | "ARIA-128-CBC" | "ARIA-192-CBC" | "ARIA-256-CBC" | "SEED-CBC"
+        | "SM4-CBC" => 16,
+        "DES-EDE3-CBC" | "DES-EDE-CBC" | "DES-CBC" | "BF-CBC" | "CAST5-CBC" | "IDEA-CBC"
+        | "RC2-CBC" => 8,
+        _ => return Err(CertificateInputError::PemUnsupportedEncryption),
+    };
+    if data_len == 0 || data_len % block != 0 {
+        Err(CertificateInputError::PemWrongFinalBlockLength)
     } else {
-        Err(CertificateInputError::PemNotEncrypted)
+        Err(CertificateInputError::PemBadDecrypt)
     }
 }
 

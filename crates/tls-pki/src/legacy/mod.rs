@@ -63,11 +63,23 @@ pub enum CertificateInputError {
     /// (`ERR_OSSL_PEM_NOT_ENCRYPTED`).
     #[error("not encrypted: unsupported PEM Proc-Type")]
     PemNotEncrypted,
-    /// An encrypted certificate block (`Proc-Type: 4,ENCRYPTED`). Node has no
-    /// passphrase for certificates and fails to decrypt (`ERR_OSSL_BAD_DECRYPT` in
-    /// practice); so do we, without trying.
-    #[error("bad decrypt: encrypted PEM certificates are not supported")]
-    PemEncrypted,
+    /// An encrypted certificate block (`Proc-Type: 4,ENCRYPTED`) whose data is
+    /// whole cipher blocks. Node has no passphrase for certificates and fails to
+    /// decrypt (`ERR_OSSL_BAD_DECRYPT`); so do we, without trying.
+    #[error("bad decrypt: encrypted PEM certificates cannot be read")]
+    PemBadDecrypt,
+    /// An encrypted certificate block whose data is not whole cipher blocks
+    /// (`ERR_OSSL_WRONG_FINAL_BLOCK_LENGTH`).
+    #[error("wrong final block length: encrypted PEM certificates cannot be read")]
+    PemWrongFinalBlockLength,
+    /// An encrypted certificate block without a `DEK-Info:` line
+    /// (`ERR_OSSL_PEM_NOT_DEK_INFO`).
+    #[error("not dek info: encrypted PEM block without DEK-Info")]
+    PemNotDekInfo,
+    /// An encrypted certificate block with a cipher OpenSSL does not know (or a
+    /// mode we do not model) (`ERR_OSSL_PEM_UNSUPPORTED_ENCRYPTION`).
+    #[error("unsupported encryption")]
+    PemUnsupportedEncryption,
     /// A length runs past the end of the data (`ERR_OSSL_ASN1_TOO_LONG`).
     #[error("asn1: too long")]
     Asn1TooLong,
@@ -114,7 +126,12 @@ impl CertificateInputError {
             CertificateInputError::PemBadBase64Decode => "ERR_OSSL_PEM_BAD_BASE64_DECODE",
             CertificateInputError::PemNotProcType => "ERR_OSSL_PEM_NOT_PROC_TYPE",
             CertificateInputError::PemNotEncrypted => "ERR_OSSL_PEM_NOT_ENCRYPTED",
-            CertificateInputError::PemEncrypted => "ERR_OSSL_BAD_DECRYPT",
+            CertificateInputError::PemBadDecrypt => "ERR_OSSL_BAD_DECRYPT",
+            CertificateInputError::PemWrongFinalBlockLength => "ERR_OSSL_WRONG_FINAL_BLOCK_LENGTH",
+            CertificateInputError::PemNotDekInfo => "ERR_OSSL_PEM_NOT_DEK_INFO",
+            CertificateInputError::PemUnsupportedEncryption => {
+                "ERR_OSSL_PEM_UNSUPPORTED_ENCRYPTION"
+            }
             CertificateInputError::Asn1TooLong => "ERR_OSSL_ASN1_TOO_LONG",
             CertificateInputError::Asn1WrongTag => "ERR_OSSL_ASN1_WRONG_TAG",
             CertificateInputError::Asn1FieldMissing => "ERR_OSSL_ASN1_FIELD_MISSING",
