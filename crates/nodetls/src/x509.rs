@@ -43,7 +43,7 @@ fn load(data: &[u8], passphrase: Option<&str>) -> Result<LegacyCertificate, CliE
         Ok(cert) => return Ok(cert),
         Err(e) => e,
     };
-    if is_der_pkcs12(data) {
+    if tls_pki::legacy::is_der_pkcs12(data) {
         return load_pkcs12(data, passphrase);
     }
     Err(first.into())
@@ -61,35 +61,4 @@ fn load_pkcs12(_data: &[u8], _passphrase: Option<&str>) -> Result<LegacyCertific
         "ERR_NODETLS_NOT_BUILT",
         "PKCS#12 input needs the PFX loader, which this build does not have yet",
     ))
-}
-
-/// DER PKCS#12: `SEQUENCE { INTEGER 3, ... }` (PFX version 3).
-fn is_der_pkcs12(data: &[u8]) -> bool {
-    let Some((&0x30, rest)) = data.split_first() else {
-        return false;
-    };
-    // Skip the SEQUENCE length (short or long form).
-    let body = match rest.split_first() {
-        Some((&l, r)) if l < 0x80 => r,
-        Some((&l, r)) if (0x81..=0x84).contains(&l) => {
-            r.get(usize::from(l & 0x7f)..).unwrap_or(&[])
-        }
-        _ => return false,
-    };
-    body.starts_with(&[0x02, 0x01, 0x03])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_der_pkcs12;
-
-    #[test]
-    fn detects_pfx_version_3() {
-        assert!(is_der_pkcs12(&[
-            0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x03, 0x30
-        ]));
-        assert!(is_der_pkcs12(&[0x30, 0x10, 0x02, 0x01, 0x03]));
-        assert!(!is_der_pkcs12(&[0x30, 0x82, 0x01, 0x00, 0x30, 0x82]));
-        assert!(!is_der_pkcs12(&[]));
-    }
 }

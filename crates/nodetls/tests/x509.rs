@@ -297,3 +297,58 @@ fn x509_usage_errors_exit_2() {
         assert!(out.stdout.is_empty());
     }
 }
+
+/// Step 2 of the contract: a DER PKCS#12 file prints its leaf, as Node's `pfx`
+/// option loads it (`tls.createSecureContext({pfx, passphrase}).context
+/// .getCertificate()`).
+#[test]
+#[ignore = "needs tls_pki::load_pfx from the loaders branch; un-ignore at merge"]
+fn x509_reads_the_leaf_of_a_pkcs12_file() {
+    let _ = test_support::require_peer!("node");
+    let _ = test_support::require_peer!("openssl");
+    let tmp = test_support::temp_dir();
+    let dir = tmp.path();
+    let _ = legacy_pki::build(dir, false);
+    legacy_pki::openssl(
+        dir,
+        &[
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "leaf.key",
+            "-in",
+            "leaf.pem",
+            "-certfile",
+            "int.pem",
+            "-passout",
+            "pass:secret",
+            "-out",
+            "leaf.p12",
+        ],
+    );
+    const SCRIPT: &str = r"
+const tls = require('tls');
+const fs = require('fs');
+const { X509Certificate } = require('crypto');
+const ctx = tls.createSecureContext({ pfx: fs.readFileSync('leaf.p12'), passphrase: 'secret' });
+const o = new X509Certificate(ctx.context.getCertificate()).toLegacyObject();
+console.log(JSON.stringify(o, (k, v) => (v && v.type === 'Buffer') ? Buffer.from(v.data).toString('base64') : v));
+";
+    let node: Value = serde_json::from_slice(&test_support::run_ok(
+        &mut test_support::node_script(dir, SCRIPT),
+    ))
+    .unwrap();
+    let out = nodetls(&[
+        "x509".as_ref(),
+        dir.join("leaf.p12").as_os_str(),
+        "--passphrase".as_ref(),
+        "secret".as_ref(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ours: Value = serde_json::from_slice(&out.stdout).unwrap();
+    legacy_pki::assert_same_json("leaf.p12", &node, &ours);
+}

@@ -39,6 +39,40 @@ pub use peer::PeerCertificate;
 
 pub(crate) use general_name::json_string as json_string_value;
 
+/// Whether `data` starts like a DER PKCS#12 file: `SEQUENCE { INTEGER 3, ... }`
+/// (PFX version 3). Step 2 of `nodetls x509` (shared/spec/cli.md) reads such a
+/// file as Node's `pfx` option does when it is not a certificate.
+pub fn is_der_pkcs12(data: &[u8]) -> bool {
+    let Some((&0x30, rest)) = data.split_first() else {
+        return false;
+    };
+    // Skip the SEQUENCE length (short or long form).
+    let body = match rest.split_first() {
+        Some((&l, r)) if l < 0x80 => r,
+        Some((&l, r)) if (0x81..=0x84).contains(&l) => {
+            r.get(usize::from(l & 0x7f)..).unwrap_or(&[])
+        }
+        _ => return false,
+    };
+    body.starts_with(&[0x02, 0x01, 0x03])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_der_pkcs12;
+
+    #[test]
+    fn detects_pfx_version_3() {
+        assert!(is_der_pkcs12(&[
+            0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x03, 0x30
+        ]));
+        assert!(is_der_pkcs12(&[0x30, 0x10, 0x02, 0x01, 0x03]));
+        assert!(!is_der_pkcs12(&[0x30, 0x82, 0x01, 0x00, 0x30, 0x82]));
+        assert!(!is_der_pkcs12(&[0x30, 0x84, 0x01]));
+        assert!(!is_der_pkcs12(&[]));
+    }
+}
+
 /// Why bytes could not be read as a certificate, with the code Node 20 reports
 /// for `new crypto.X509Certificate(buf)` on the same bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
