@@ -298,6 +298,16 @@ fn x509_usage_errors_exit_2() {
     }
 }
 
+/// Node's legacy object of the leaf its `pfx` option loads from `leaf.p12`.
+const PFX_SCRIPT: &str = r"
+const tls = require('tls');
+const fs = require('fs');
+const { X509Certificate } = require('crypto');
+const ctx = tls.createSecureContext({ pfx: fs.readFileSync('leaf.p12'), passphrase: 'secret' });
+const o = new X509Certificate(ctx.context.getCertificate()).toLegacyObject();
+console.log(JSON.stringify(o, (k, v) => (v && v.type === 'Buffer') ? Buffer.from(v.data).toString('base64') : v));
+";
+
 /// Step 2 of the contract: a DER PKCS#12 file prints its leaf, as Node's `pfx`
 /// option loads it (`tls.createSecureContext({pfx, passphrase}).context
 /// .getCertificate()`).
@@ -326,16 +336,8 @@ fn x509_reads_the_leaf_of_a_pkcs12_file() {
             "leaf.p12",
         ],
     );
-    const SCRIPT: &str = r"
-const tls = require('tls');
-const fs = require('fs');
-const { X509Certificate } = require('crypto');
-const ctx = tls.createSecureContext({ pfx: fs.readFileSync('leaf.p12'), passphrase: 'secret' });
-const o = new X509Certificate(ctx.context.getCertificate()).toLegacyObject();
-console.log(JSON.stringify(o, (k, v) => (v && v.type === 'Buffer') ? Buffer.from(v.data).toString('base64') : v));
-";
     let node: Value = serde_json::from_slice(&test_support::run_ok(
-        &mut test_support::node_script(dir, SCRIPT),
+        &mut test_support::node_script(dir, PFX_SCRIPT),
     ))
     .unwrap();
     let out = nodetls(&[
