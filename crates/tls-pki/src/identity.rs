@@ -12,9 +12,10 @@
 //!   the subject CN(s). Matching is case-insensitive, label by label; a pattern
 //!   with an empty label or a character outside `!`..DEL never matches. In the
 //!   left-most label one `*` may stand for any run of characters (`*`, `f*`,
-//!   `*o`, `f*o` all work — Node is more lenient than RFC 6125 here), but not in
-//!   an `xn--` label, not in a two-label pattern (`*.com`), and never for an
-//!   empty-prefix/suffix overlap longer than the host label.
+//!   `*o`, `f*o` all work — Node is more lenient than RFC 6125 here; the text
+//!   around `*` must fit in the host label without overlapping: `f*o` matches
+//!   `fo`, `fo*o` does not), never in an `xn--` label and never in a two-label
+//!   pattern (`*.com`). A wildcard never matches more than one label.
 
 use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
