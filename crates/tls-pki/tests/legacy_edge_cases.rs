@@ -467,3 +467,48 @@ fn odd_name_values_match_node() {
     // A value that decodes but cannot be shown: the subject is left out.
     assert!(node[8].get("subject").is_none() && node[8].get("ca").is_some());
 }
+
+/// Certificate times OpenSSL's strict X.509 reader refuses print as
+/// `Bad time value` (offsets, missing seconds, impossible dates); leap days print.
+#[test]
+fn odd_times_match_node() {
+    let _ = test_support::require_peer!("node");
+    let tmp = test_support::temp_dir();
+    let dir = tmp.path();
+    let base = {
+        let p = params("times");
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        p.self_signed(&key).unwrap().der().to_vec()
+    };
+    let needle = b"260105000000Z";
+    let variants: [&[u8; 13]; 7] = [
+        b"2601050000+01",
+        b"2601050000Z  ",
+        b"260230000000Z",
+        b"280229000000Z",
+        b"270229000000Z",
+        b"261305000000Z",
+        b"260105240000Z",
+    ];
+    let mut files = Vec::new();
+    let mut ders = Vec::new();
+    for (i, v) in variants.iter().enumerate() {
+        let mut der = base.clone();
+        let pos = der
+            .windows(13)
+            .position(|w| w == needle)
+            .expect("notBefore");
+        der[pos..pos + 13].copy_from_slice(*v);
+        let path = dir.join(format!("t{i}.der"));
+        std::fs::write(&path, &der).unwrap();
+        files.push(path);
+        ders.push(der);
+    }
+    let node = legacy_pki::node_legacy_objects(dir, &files);
+    for ((v, der), n) in variants.iter().zip(&ders).zip(&node) {
+        let ours = LegacyCertificate::from_der(der).unwrap().to_json();
+        legacy_pki::assert_same_json(&String::from_utf8_lossy(*v), n, &ours);
+    }
+    assert_eq!(node[0]["valid_from"], "Bad time value");
+    assert_eq!(node[3]["valid_from"], "Feb 29 00:00:00 2028 GMT");
+}
