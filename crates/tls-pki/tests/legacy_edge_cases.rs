@@ -208,6 +208,68 @@ fn cases() -> Vec<(
     p.custom_extensions.push(ext(EKU, seq(&[])));
     out.push(("strings", p, &rcgen::PKCS_ED25519));
 
+    // What makes OpenSSL's extension cache invalid, and so `ca` false.
+    let ca_true = || seq(&[tlv(0x01, &[0xff])]);
+    let ca_variants: Vec<(&'static str, Vec<CustomExtension>)> = vec![
+        (
+            "bc-negative-pathlen",
+            vec![ext(BC, seq(&[tlv(0x01, &[0xff]), tlv(0x02, &[0xff])]))],
+        ),
+        (
+            "bc-pathlen-not-ca",
+            vec![ext(BC, seq(&[tlv(0x02, &[0x00])]))],
+        ),
+        (
+            "bc-explicit-false",
+            vec![ext(BC, seq(&[tlv(0x01, &[0x00])]))],
+        ),
+        (
+            "bc-trailing",
+            vec![ext(BC, [ca_true(), vec![0x05, 0x00]].concat())],
+        ),
+        (
+            "ku-empty",
+            vec![ext(BC, ca_true()), ext("2.5.29.15", tlv(0x03, &[0x00]))],
+        ),
+        (
+            "ku-certsign-2-bytes",
+            vec![
+                ext(BC, ca_true()),
+                ext("2.5.29.15", tlv(0x03, &[0x07, 0x04, 0x80])),
+            ],
+        ),
+        (
+            "skid-malformed",
+            vec![ext(BC, ca_true()), ext("2.5.29.14", vec![0x02, 0x01, 0x00])],
+        ),
+        (
+            "akid-malformed",
+            vec![ext(BC, ca_true()), ext("2.5.29.35", vec![0x04, 0x00])],
+        ),
+        (
+            "dup-unknown",
+            vec![
+                ext(BC, ca_true()),
+                ext("1.2.3.4", vec![0x05, 0x00]),
+                ext("1.2.3.4", vec![0x05, 0x00]),
+            ],
+        ),
+        ("dup-bc", vec![ext(BC, ca_true()), ext(BC, ca_true())]),
+        (
+            "eku-malformed",
+            vec![ext(BC, ca_true()), ext(EKU, vec![0x30, 0x01, 0x05])],
+        ),
+        (
+            "ns-cert-type-ca",
+            vec![ext("2.16.840.1.113730.1.1", tlv(0x03, &[0x00, 0x07]))],
+        ),
+    ];
+    for (n, exts) in ca_variants {
+        let mut p = params(n);
+        p.custom_extensions = exts;
+        out.push((n, p, ec));
+    }
+
     // Times: 1950s UTCTime, a GeneralizedTime after 2049; a long serial.
     let mut p = params("times");
     p.not_before = rcgen::date_time_ymd(1955, 3, 1);
@@ -265,6 +327,16 @@ fn crafted_certificates_match_node() {
     assert_eq!(get("malformed")["infoAccess"], Value::Null);
     assert_eq!(get("malformed")["ca"], false);
     assert!(get("dup-eku").get("ext_key_usage").is_none());
+    for (n, ca) in [
+        ("bc-trailing", true),
+        ("ku-certsign-2-bytes", true),
+        ("dup-unknown", true),
+        ("bc-negative-pathlen", false),
+        ("skid-malformed", false),
+        ("dup-bc", false),
+    ] {
+        assert_eq!(get(n)["ca"], ca, "{n}");
+    }
     assert_eq!(get("ca-no-certsign")["ca"], false);
     assert_eq!(get("ca-certsign")["ca"], true);
     assert_eq!(get("ca-no-ku")["nistCurve"], "P-384");

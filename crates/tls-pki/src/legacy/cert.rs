@@ -265,10 +265,8 @@ fn first_ext<'a>(exts: &[(String, &'a [u8])], oid: &str) -> Option<&'a [u8]> {
 /// Decodes basicConstraints: `(cA, pathLen negative?)`.
 fn basic_constraints(v: &[u8]) -> DerResult<(bool, bool)> {
     let mut r = Reader::new(v);
+    // Like OpenSSL's X509V3_EXT_d2i, bytes after the value are ignored.
     let seq = r.read(TAG_SEQUENCE)?;
-    if !r.is_empty() {
-        return Err(DerError::TooLong);
-    }
     let mut s = Reader::new(seq.value);
     let ca = match s.read_optional(TAG_BOOLEAN)? {
         Some(b) => b.value.first().is_some_and(|&x| x != 0),
@@ -290,9 +288,6 @@ fn basic_constraints(v: &[u8]) -> DerResult<(bool, bool)> {
 fn key_usage(v: &[u8]) -> DerResult<u16> {
     let mut r = Reader::new(v);
     let bits = der::bit_string_bytes(r.read(TAG_BIT_STRING)?)?;
-    if !r.is_empty() {
-        return Err(DerError::TooLong);
-    }
     let lo = u16::from(bits.first().copied().unwrap_or(0));
     let hi = u16::from(bits.get(1).copied().unwrap_or(0));
     Ok(lo | (hi << 8))
@@ -300,10 +295,8 @@ fn key_usage(v: &[u8]) -> DerResult<u16> {
 
 fn ext_key_usage(v: &[u8]) -> DerResult<Vec<String>> {
     let mut r = Reader::new(v);
+    // Like OpenSSL's X509V3_EXT_d2i, bytes after the value are ignored.
     let seq = r.read(TAG_SEQUENCE)?;
-    if !r.is_empty() {
-        return Err(DerError::TooLong);
-    }
     let mut s = Reader::new(seq.value);
     let mut out = Vec::new();
     while !s.is_empty() {
@@ -315,9 +308,6 @@ fn ext_key_usage(v: &[u8]) -> DerResult<Vec<String>> {
 fn octet_string(v: &[u8]) -> DerResult<Vec<u8>> {
     let mut r = Reader::new(v);
     let o = r.read(TAG_OCTET_STRING)?;
-    if !r.is_empty() {
-        return Err(DerError::TooLong);
-    }
     Ok(o.value.to_vec())
 }
 
@@ -326,10 +316,8 @@ type AkidParts = (Option<Vec<u8>>, Option<Vec<u8>>);
 
 fn authority_key_id(v: &[u8]) -> DerResult<AkidParts> {
     let mut r = Reader::new(v);
+    // Like OpenSSL's X509V3_EXT_d2i, bytes after the value are ignored.
     let seq = r.read(TAG_SEQUENCE)?;
-    if !r.is_empty() {
-        return Err(DerError::TooLong);
-    }
     let mut s = Reader::new(seq.value);
     let key_id = s.read_optional(0x80)?.map(|t| t.value.to_vec());
     s.read_optional(0xa1)?;
