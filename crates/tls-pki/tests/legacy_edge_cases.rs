@@ -584,3 +584,44 @@ fn odd_times_match_node() {
     assert_eq!(node[0]["valid_from"], "Bad time value");
     assert_eq!(node[3]["valid_from"], "Feb 29 00:00:00 2028 GMT");
 }
+
+/// A public key OpenSSL cannot decode (point not on the curve, unknown point
+/// form) gives no key fields at all, as `X509_get_pubkey` fails in Node.
+#[test]
+fn invalid_ec_points_match_node() {
+    let _ = test_support::require_peer!("node");
+    let tmp = test_support::temp_dir();
+    let dir = tmp.path();
+    let mut ders = Vec::new();
+    for (alg, header) in [
+        (&rcgen::PKCS_ECDSA_P256_SHA256, [0x03u8, 0x42, 0x00, 0x04]),
+        (&rcgen::PKCS_ECDSA_P384_SHA384, [0x03u8, 0x62, 0x00, 0x04]),
+    ] {
+        let key = KeyPair::generate_for(alg).unwrap();
+        let der = params("points").self_signed(&key).unwrap().der().to_vec();
+        let at = der
+            .windows(4)
+            .position(|w| w == header)
+            .expect("SPKI point")
+            + 4;
+        let point_len = usize::from(header[1]) - 2;
+        let mut off_curve = der.clone();
+        off_curve[at + point_len - 1] ^= 1;
+        let mut bad_form = der.clone();
+        bad_form[at - 1] = 0x05;
+        ders.extend([der, off_curve, bad_form]);
+    }
+    let mut files = Vec::new();
+    for (i, der) in ders.iter().enumerate() {
+        let path = dir.join(format!("p{i}.der"));
+        std::fs::write(&path, der).unwrap();
+        files.push(path);
+    }
+    let node = legacy_pki::node_legacy_objects(dir, &files);
+    for (i, (der, n)) in ders.iter().zip(&node).enumerate() {
+        let ours = LegacyCertificate::from_der(der).unwrap().to_json();
+        legacy_pki::assert_same_json(&format!("point variant {i}"), n, &ours);
+    }
+    assert!(node[0].get("pubkey").is_some() && node[1].get("pubkey").is_none());
+    assert!(node[3].get("pubkey").is_some() && node[4].get("pubkey").is_none());
+}

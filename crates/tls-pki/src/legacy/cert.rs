@@ -504,11 +504,50 @@ fn ec_key(params: Option<Tlv<'_>>, key: &[u8]) -> LegacyPublicKey {
         // Not a curve OpenSSL 3.0 supports: X509_get_pubkey fails.
         return LegacyPublicKey::None;
     };
+    if !ec_point_decodes(curve, key) {
+        // X509_get_pubkey fails for a point OpenSSL cannot decode: no key fields.
+        return LegacyPublicKey::None;
+    }
     LegacyPublicKey::Ec {
         bits: Some(bits),
         pubkey: key.to_vec(),
         asn1_curve: Some(curve.to_owned()),
         nist_curve: oids::nist_curve_name(curve).map(str::to_owned),
+    }
+}
+
+/// Whether OpenSSL's `EC_POINT_oct2point` would accept `point` on `curve`: a known
+/// point form; for P-256 and P-384 also the right length, and for uncompressed
+/// points a point on the curve (checked with ring's ECDH peer-key validation).
+/// Other curves are only checked for the form byte.
+fn ec_point_decodes(curve: &str, point: &[u8]) -> bool {
+    let Some(&form) = point.first() else {
+        return false;
+    };
+    if !matches!(form, 0x00 | 0x02 | 0x03 | 0x04 | 0x06 | 0x07) {
+        return false;
+    }
+    let (field_len, alg) = match curve {
+        "prime256v1" => (32, &ring::agreement::ECDH_P256),
+        "secp384r1" => (48, &ring::agreement::ECDH_P384),
+        _ => return true,
+    };
+    match form {
+        0x00 => point.len() == 1,
+        0x02 | 0x03 => point.len() == 1 + field_len,
+        0x04 => {
+            if point.len() != 1 + 2 * field_len {
+                return false;
+            }
+            let rng = ring::rand::SystemRandom::new();
+            let Ok(ours) = ring::agreement::EphemeralPrivateKey::generate(alg, &rng) else {
+                // No randomness: do not drop fields we cannot check.
+                return true;
+            };
+            let peer = ring::agreement::UnparsedPublicKey::new(alg, point);
+            ring::agreement::agree_ephemeral(ours, &peer, |_| ()).is_ok()
+        }
+        _ => point.len() == 1 + 2 * field_len,
     }
 }
 
