@@ -21,13 +21,14 @@ pub(crate) struct Args {
 
 /// Runs the sub-command.
 pub(crate) fn run(args: Args) -> Result<(), CliError> {
-    let data = std::fs::read(&args.file).map_err(|e| {
+    let Args { file, passphrase } = args;
+    let data = std::fs::read(&file).map_err(|e| {
         CliError::new(
             tls_pki::error::io_error_code(&e),
-            format!("{}: {e}", args.file.display()),
+            format!("{}: {e}", file.display()),
         )
     })?;
-    let cert = load(&data, args.passphrase.as_deref())?;
+    let cert = load(&data, passphrase.as_deref())?;
     let mut line =
         serde_json::to_string(&cert.to_json()).map_err(|e| CliError::new("EIO", e.to_string()))?;
     line.push('\n');
@@ -42,7 +43,7 @@ fn load(data: &[u8], passphrase: Option<&str>) -> Result<LegacyCertificate, CliE
         Ok(cert) => return Ok(cert),
         Err(e) => e,
     };
-    if is_der_pkcs12(data) {
+    if tls_pki::legacy::is_der_pkcs12(data) {
         return load_pkcs12(data, passphrase);
     }
     Err(first.into())
@@ -60,35 +61,4 @@ fn load_pkcs12(_data: &[u8], _passphrase: Option<&str>) -> Result<LegacyCertific
         "ERR_NODETLS_NOT_BUILT",
         "PKCS#12 input needs the PFX loader, which this build does not have yet",
     ))
-}
-
-/// DER PKCS#12: `SEQUENCE { INTEGER 3, ... }` (PFX version 3).
-fn is_der_pkcs12(data: &[u8]) -> bool {
-    let Some((&0x30, rest)) = data.split_first() else {
-        return false;
-    };
-    // Skip the SEQUENCE length (short or long form).
-    let body = match rest.split_first() {
-        Some((&l, r)) if l < 0x80 => r,
-        Some((&l, r)) if (0x81..=0x84).contains(&l) => {
-            r.get(usize::from(l & 0x7f)..).unwrap_or(&[])
-        }
-        _ => return false,
-    };
-    body.starts_with(&[0x02, 0x01, 0x03])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_der_pkcs12;
-
-    #[test]
-    fn detects_pfx_version_3() {
-        assert!(is_der_pkcs12(&[
-            0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x03, 0x30
-        ]));
-        assert!(is_der_pkcs12(&[0x30, 0x10, 0x02, 0x01, 0x03]));
-        assert!(!is_der_pkcs12(&[0x30, 0x82, 0x01, 0x00, 0x30, 0x82]));
-        assert!(!is_der_pkcs12(&[]));
-    }
 }

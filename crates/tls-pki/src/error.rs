@@ -257,6 +257,7 @@ pub fn io_error_code(err: &std::io::Error) -> &'static str {
         K::NotFound => "ENOENT",
         K::PermissionDenied => "EACCES",
         K::ConnectionRefused => "ECONNREFUSED",
+        // A peer that closes mid-record is reported as a reset, as Node does.
         K::ConnectionReset | K::UnexpectedEof => "ECONNRESET",
         K::ConnectionAborted => "ECONNABORTED",
         K::BrokenPipe => "EPIPE",

@@ -12,10 +12,12 @@
 //!   the subject CN(s). Matching is case-insensitive, label by label; a pattern
 //!   with an empty label or a character outside `!`..DEL never matches. In the
 //!   left-most label one `*` may stand for any run of characters (`*`, `f*`,
-//!   `*o`, `f*o` all work — Node is more lenient than RFC 6125 here), but not in
-//!   an `xn--` label, not in a two-label pattern (`*.com`), and never for an
-//!   empty-prefix/suffix overlap longer than the host label.
+//!   `*o`, `f*o` all work — Node is more lenient than RFC 6125 here; the text
+//!   around `*` must fit in the host label without overlapping: `f*o` matches
+//!   `fo`, `fo*o` does not), never in an `xn--` label and never in a two-label
+//!   pattern (`*.com`). A wildcard never matches more than one label.
 
+use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::error::{Error, Result};
@@ -295,12 +297,13 @@ fn inet_ntop6(src: &[u8; 16]) -> String {
         if i == 6 {
             if let Some((0, len)) = best {
                 if len == 6 || (len == 7 && words[7] != 1) || (len == 5 && words[5] == 0xffff) {
-                    out.push_str(&format!("{}.{}.{}.{}", src[12], src[13], src[14], src[15]));
+                    // Writing to a String cannot fail.
+                    let _ = write!(out, "{}.{}.{}.{}", src[12], src[13], src[14], src[15]);
                     return out;
                 }
             }
         }
-        out.push_str(&format!("{w:x}"));
+        let _ = write!(out, "{w:x}");
     }
     if best.is_some_and(|(b, l)| b + l == 8) {
         out.push(':');

@@ -265,10 +265,8 @@ fn first_ext<'a>(exts: &[(String, &'a [u8])], oid: &str) -> Option<&'a [u8]> {
 /// Decodes basicConstraints: `(cA, pathLen negative?)`.
 fn basic_constraints(v: &[u8]) -> DerResult<(bool, bool)> {
     let mut r = Reader::new(v);
+    // Like OpenSSL's X509V3_EXT_d2i, bytes after the value are ignored.
     let seq = r.read(TAG_SEQUENCE)?;
-    if !r.is_empty() {
-        return Err(DerError::TooLong);
-    }
     let mut s = Reader::new(seq.value);
     let ca = match s.read_optional(TAG_BOOLEAN)? {
         Some(b) => b.value.first().is_some_and(|&x| x != 0),
@@ -290,9 +288,6 @@ fn basic_constraints(v: &[u8]) -> DerResult<(bool, bool)> {
 fn key_usage(v: &[u8]) -> DerResult<u16> {
     let mut r = Reader::new(v);
     let bits = der::bit_string_bytes(r.read(TAG_BIT_STRING)?)?;
-    if !r.is_empty() {
-        return Err(DerError::TooLong);
-    }
     let lo = u16::from(bits.first().copied().unwrap_or(0));
     let hi = u16::from(bits.get(1).copied().unwrap_or(0));
     Ok(lo | (hi << 8))
@@ -300,10 +295,8 @@ fn key_usage(v: &[u8]) -> DerResult<u16> {
 
 fn ext_key_usage(v: &[u8]) -> DerResult<Vec<String>> {
     let mut r = Reader::new(v);
+    // Like OpenSSL's X509V3_EXT_d2i, bytes after the value are ignored.
     let seq = r.read(TAG_SEQUENCE)?;
-    if !r.is_empty() {
-        return Err(DerError::TooLong);
-    }
     let mut s = Reader::new(seq.value);
     let mut out = Vec::new();
     while !s.is_empty() {
@@ -315,9 +308,6 @@ fn ext_key_usage(v: &[u8]) -> DerResult<Vec<String>> {
 fn octet_string(v: &[u8]) -> DerResult<Vec<u8>> {
     let mut r = Reader::new(v);
     let o = r.read(TAG_OCTET_STRING)?;
-    if !r.is_empty() {
-        return Err(DerError::TooLong);
-    }
     Ok(o.value.to_vec())
 }
 
@@ -326,10 +316,8 @@ type AkidParts = (Option<Vec<u8>>, Option<Vec<u8>>);
 
 fn authority_key_id(v: &[u8]) -> DerResult<AkidParts> {
     let mut r = Reader::new(v);
+    // Like OpenSSL's X509V3_EXT_d2i, bytes after the value are ignored.
     let seq = r.read(TAG_SEQUENCE)?;
-    if !r.is_empty() {
-        return Err(DerError::TooLong);
-    }
     let mut s = Reader::new(seq.value);
     let key_id = s.read_optional(0x80)?.map(|t| t.value.to_vec());
     s.read_optional(0xa1)?;
@@ -357,11 +345,7 @@ fn serial_hex(bytes: &[u8]) -> String {
     } else {
         bytes.to_vec()
     };
-    let digits: String = magnitude
-        .iter()
-        .skip_while(|&&b| b == 0)
-        .map(|b| format!("{b:02X}"))
-        .collect();
+    let digits = der::hex_upper(strip_zeros(&magnitude));
     if digits.is_empty() {
         "0".to_owned()
     } else if negative {
@@ -439,7 +423,7 @@ fn rsa_key(key: &[u8]) -> LegacyPublicKey {
     let n = strip_zeros(n);
     let e = strip_zeros(e);
     // BN_print: upper-case hex, leading zero nibble dropped.
-    let mut modulus: String = n.iter().map(|b| format!("{b:02X}")).collect();
+    let mut modulus = der::hex_upper(n);
     if modulus.starts_with('0') {
         modulus.remove(0);
     }
@@ -475,26 +459,95 @@ fn rsa_key(key: &[u8]) -> LegacyPublicKey {
     }
 }
 
+/// The named curve of explicit ECParameters, as OpenSSL 3 recognises them.
+fn explicit_curve(params: &[u8]) -> Option<&'static str> {
+    let mut r = Reader::new(params);
+    r.read(TAG_INTEGER).ok()?;
+    let field = r.read(TAG_SEQUENCE).ok()?;
+    let curve = r.read(TAG_SEQUENCE).ok()?;
+    r.read(TAG_OCTET_STRING).ok()?;
+    let order = r.read(TAG_INTEGER).ok()?;
+    let mut c = Reader::new(curve.value);
+    let a = c.read(TAG_OCTET_STRING).ok()?;
+    let b = c.read(TAG_OCTET_STRING).ok()?;
+    let mut input = field.raw.to_vec();
+    for part in [a.value, b.value, order.value] {
+        input.push(b'|');
+        input.extend_from_slice(strip_zeros(part));
+    }
+    let digest = ring::digest::digest(&ring::digest::SHA256, &input);
+    let hex: String = der::hex_upper(digest.as_ref()).to_ascii_lowercase();
+    oids::curve_from_explicit_hash(&hex)
+}
+
 fn ec_key(params: Option<Tlv<'_>>, key: &[u8]) -> LegacyPublicKey {
-    let Some(p) = params.filter(|p| p.tag == TAG_OID) else {
-        // Explicit curve parameters: not described (see docs/node-compat.md).
+    let curve = match params {
+        Some(p) if p.tag == TAG_OID => {
+            let Ok(curve_oid) = der::oid_to_string(p.value) else {
+                return LegacyPublicKey::None;
+            };
+            oids::short_name(&curve_oid)
+        }
+        // specifiedCurve: OpenSSL 3 names it when the parameters are a known curve's.
+        Some(p) if p.tag == TAG_SEQUENCE => explicit_curve(p.value),
+        _ => None,
+    };
+    let Some(curve) = curve else {
+        // Unknown explicit parameters: not described (see docs/node-compat.md).
         return LegacyPublicKey::None;
     };
-    let Ok(curve_oid) = der::oid_to_string(p.value) else {
+    if curve == "SM2" {
+        // OpenSSL 3 loads an SM2-curve key as an SM2 key, not EC: no key fields.
         return LegacyPublicKey::None;
-    };
-    let Some(curve) = oids::short_name(&curve_oid) else {
-        return LegacyPublicKey::None;
-    };
+    }
     let Some(bits) = oids::curve_order_bits(curve) else {
         // Not a curve OpenSSL 3.0 supports: X509_get_pubkey fails.
         return LegacyPublicKey::None;
     };
+    if !ec_point_decodes(curve, key) {
+        // X509_get_pubkey fails for a point OpenSSL cannot decode: no key fields.
+        return LegacyPublicKey::None;
+    }
     LegacyPublicKey::Ec {
         bits: Some(bits),
         pubkey: key.to_vec(),
         asn1_curve: Some(curve.to_owned()),
         nist_curve: oids::nist_curve_name(curve).map(str::to_owned),
+    }
+}
+
+/// Whether OpenSSL's `EC_POINT_oct2point` would accept `point` on `curve`: a known
+/// point form; for P-256 and P-384 also the right length, and for uncompressed
+/// points a point on the curve (checked with ring's ECDH peer-key validation).
+/// Other curves are only checked for the form byte.
+fn ec_point_decodes(curve: &str, point: &[u8]) -> bool {
+    let Some(&form) = point.first() else {
+        return false;
+    };
+    if !matches!(form, 0x00 | 0x02 | 0x03 | 0x04 | 0x06 | 0x07) {
+        return false;
+    }
+    let (field_len, alg) = match curve {
+        "prime256v1" => (32, &ring::agreement::ECDH_P256),
+        "secp384r1" => (48, &ring::agreement::ECDH_P384),
+        _ => return true,
+    };
+    match form {
+        0x00 => point.len() == 1,
+        0x02 | 0x03 => point.len() == 1 + field_len,
+        0x04 => {
+            if point.len() != 1 + 2 * field_len {
+                return false;
+            }
+            let rng = ring::rand::SystemRandom::new();
+            let Ok(ours) = ring::agreement::EphemeralPrivateKey::generate(alg, &rng) else {
+                // No randomness: do not drop fields we cannot check.
+                return true;
+            };
+            let peer = ring::agreement::UnparsedPublicKey::new(alg, point);
+            ring::agreement::agree_ephemeral(ours, &peer, |_| ()).is_ok()
+        }
+        _ => point.len() == 1 + 2 * field_len,
     }
 }
 
@@ -549,6 +602,10 @@ impl LegacyCertificate {
     /// [`crate::Error::CertificateInput`] with OpenSSL's ASN.1 reason
     /// (`ERR_OSSL_ASN1_TOO_LONG`, `ERR_OSSL_ASN1_WRONG_TAG`, ...).
     pub fn from_der(der: &[u8]) -> Result<LegacyCertificate> {
+        if der.is_empty() {
+            // OpenSSL reports an empty buffer as a wrong tag, not a missing field.
+            return Err(CertificateInputError::Asn1WrongTag.into());
+        }
         let mut r = Reader::new(der);
         let cert = r.read_any().map_err(CertificateInputError::from)?;
         if cert.tag != TAG_SEQUENCE {
@@ -582,16 +639,15 @@ impl LegacyCertificate {
                 valid = false;
                 None
             }
-            Occurrence::Once(v) => match basic_constraints(v) {
-                Ok((ca, negative_path_len)) => {
+            Occurrence::Once(v) => {
+                if let Ok((ca, negative_path_len)) = basic_constraints(v) {
                     valid &= !negative_path_len;
                     Some(ca)
-                }
-                Err(_) => {
+                } else {
                     valid = false;
                     None
                 }
-            },
+            }
         };
         let ku = match find_ext(exts, "2.5.29.15") {
             Occurrence::None => None,

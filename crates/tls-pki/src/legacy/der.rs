@@ -5,6 +5,8 @@
 //! (`ERR_OSSL_ASN1_TOO_LONG`, `..._WRONG_TAG`, ...), as closely as a
 //! single-pass reader can tell.
 
+use std::fmt::Write as _;
+
 /// Why a DER structure could not be read (OpenSSL's ASN.1 reason).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum DerError {
@@ -18,6 +20,19 @@ pub(crate) enum DerError {
     IllegalPadding,
     /// A length or tag encoding OpenSSL refuses (`ASN1_R_BAD_OBJECT_HEADER`).
     BadObjectHeader,
+    /// A name attribute value of a type X.509 names cannot hold
+    /// (`ASN1_R_MSTRING_WRONG_TAG`).
+    MstringWrongTag,
+    /// A UTF8String that is not UTF-8 (`ASN1_R_INVALID_UTF8STRING`).
+    InvalidUtf8String,
+    /// A BMPString or UniversalString with a surrogate or a value above U+10FFFF
+    /// (`ASN1_R_ILLEGAL_CHARACTERS`).
+    IllegalCharacters,
+    /// A BMPString of odd length (`ASN1_R_INVALID_BMPSTRING_LENGTH`).
+    InvalidBmpStringLength,
+    /// A UniversalString whose length is not a multiple of 4
+    /// (`ASN1_R_INVALID_UNIVERSALSTRING_LENGTH`).
+    InvalidUniversalStringLength,
 }
 
 pub(crate) type DerResult<T> = Result<T, DerError>;
@@ -71,25 +86,25 @@ impl<'a> Reader<'a> {
             return Err(DerError::BadObjectHeader);
         }
         let (&first, rest) = rest.split_first().ok_or(DerError::TooLong)?;
-        let (len, rest) = if first < 0x80 {
-            (usize::from(first), rest)
-        } else if first == 0x80 {
+        let (len, rest) = match first {
+            0..=0x7f => (usize::from(first), rest),
             // Indefinite length is BER, not DER.
-            return Err(DerError::BadObjectHeader);
-        } else {
-            let n = usize::from(first & 0x7f);
-            if n > 4 || rest.len() < n {
-                return Err(if n > 4 {
-                    DerError::BadObjectHeader
-                } else {
-                    DerError::TooLong
-                });
+            0x80 => return Err(DerError::BadObjectHeader),
+            _ => {
+                let n = usize::from(first & 0x7f);
+                if n > 4 || rest.len() < n {
+                    return Err(if n > 4 {
+                        DerError::BadObjectHeader
+                    } else {
+                        DerError::TooLong
+                    });
+                }
+                let mut len = 0usize;
+                for &b in &rest[..n] {
+                    len = (len << 8) | usize::from(b);
+                }
+                (len, &rest[n..])
             }
-            let mut len = 0usize;
-            for &b in &rest[..n] {
-                len = (len << 8) | usize::from(b);
-            }
-            (len, &rest[n..])
         };
         if rest.len() < len {
             return Err(DerError::TooLong);
@@ -180,9 +195,10 @@ pub(crate) fn oid_to_string(content: &[u8]) -> DerResult<String> {
                 x if x < 80 => (1, x - 40),
                 x => (2, x - 80),
             };
-            out.push_str(&format!("{a}.{b}"));
+            // Writing to a String cannot fail.
+            let _ = write!(out, "{a}.{b}");
         } else {
-            out.push_str(&format!(".{arc}"));
+            let _ = write!(out, ".{arc}");
         }
     }
     Ok(out)
@@ -201,9 +217,20 @@ pub(crate) fn colon_hex(bytes: &[u8]) -> String {
         if i > 0 {
             s.push(':');
         }
-        s.push_str(&format!("{b:02X}"));
+        let _ = write!(s, "{b:02X}");
     }
     s
+}
+
+/// Upper-case hex, two digits per byte.
+pub(crate) fn hex_upper(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            // Writing to a String cannot fail.
+            let _ = write!(s, "{b:02X}");
+            s
+        })
 }
 
 #[cfg(test)]

@@ -149,10 +149,8 @@ pub(crate) fn print_general_name(out: &mut Vec<u8>, gn: Tlv<'_>) -> DerResult<bo
 /// `subjectaltname` string; `None` when Node gives `null`.
 pub(crate) fn subject_alt_name(ext_value: &[u8]) -> Option<String> {
     let mut outer = Reader::new(ext_value);
+    // Like OpenSSL's X509V3_EXT_d2i, bytes after the value are ignored.
     let seq = outer.read(TAG_SEQUENCE).ok()?;
-    if !outer.is_empty() {
-        return None;
-    }
     // OpenSSL decodes the whole extension before printing anything.
     let mut names = Vec::new();
     let mut r = Reader::new(seq.value);
@@ -176,10 +174,8 @@ pub(crate) fn subject_alt_name(ext_value: &[u8]) -> Option<String> {
 /// OpenSSL's long name (`OCSP`, `CA Issuers`) or the dotted OID.
 pub(crate) fn info_access_text(ext_value: &[u8]) -> Option<String> {
     let mut outer = Reader::new(ext_value);
+    // Like OpenSSL's X509V3_EXT_d2i, bytes after the value are ignored.
     let seq = outer.read(TAG_SEQUENCE).ok()?;
-    if !outer.is_empty() {
-        return None;
-    }
     let mut descs = Vec::new();
     let mut r = Reader::new(seq.value);
     while !r.is_empty() {

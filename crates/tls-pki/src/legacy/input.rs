@@ -13,6 +13,13 @@ impl From<DerError> for CertificateInputError {
             DerError::FieldMissing => CertificateInputError::Asn1FieldMissing,
             DerError::IllegalPadding => CertificateInputError::Asn1IllegalPadding,
             DerError::BadObjectHeader => CertificateInputError::Asn1BadObjectHeader,
+            DerError::MstringWrongTag => CertificateInputError::Asn1MstringWrongTag,
+            DerError::InvalidUtf8String => CertificateInputError::Asn1InvalidUtf8String,
+            DerError::IllegalCharacters => CertificateInputError::Asn1IllegalCharacters,
+            DerError::InvalidBmpStringLength => CertificateInputError::Asn1InvalidBmpStringLength,
+            DerError::InvalidUniversalStringLength => {
+                CertificateInputError::Asn1InvalidUniversalStringLength
+            }
         }
     }
 }
@@ -35,6 +42,10 @@ pub(crate) fn find_certificate(
     let pem_err = match read_pem(data) {
         Ok(der) => {
             // d2i_X509_AUX: the certificate, then optional trust data (a SEQUENCE).
+            if der.is_empty() {
+                // OpenSSL reports an empty body as a wrong tag.
+                return Err(CertificateInputError::Asn1WrongTag);
+            }
             let mut r = Reader::new(&der);
             let cert = r.read_any()?;
             check(cert.raw)?;
@@ -69,7 +80,7 @@ pub(crate) fn read_pem(data: &[u8]) -> Result<Vec<u8>, CertificateInputError> {
             block.name.as_slice(),
             b"CERTIFICATE" | b"X509 CERTIFICATE" | b"TRUSTED CERTIFICATE"
         ) {
-            check_header(&block.header)?;
+            check_header(&block.header, block.data.len())?;
             return Ok(block.data);
         }
     }
@@ -85,23 +96,27 @@ impl<'a> Lines<'a> {
         Lines { data, first: true }
     }
 
-    /// The next line without its `\n`, or `None` at the end.
-    fn next_raw(&mut self) -> Option<&'a [u8]> {
+    /// The next line without its `\n` (and whether it was cut short), or `None`
+    /// at the end. Like OpenSSL's `BIO_gets(bio, buf, 255)`, a line longer than
+    /// 254 bytes comes in pieces, so a one-line PEM file has no BEGIN line.
+    fn next_raw(&mut self) -> Option<(&'a [u8], bool)> {
+        const CHUNK: usize = 254;
         if self.data.is_empty() {
             return None;
         }
-        let (line, rest) = match self.data.iter().position(|&b| b == b'\n') {
-            Some(i) => (&self.data[..i], &self.data[i + 1..]),
-            None => (self.data, &self.data[self.data.len()..]),
+        let window = &self.data[..self.data.len().min(CHUNK)];
+        let (line, consumed, partial) = match window.iter().position(|&b| b == b'\n') {
+            Some(i) => (&self.data[..i], i + 1, false),
+            None => (window, window.len(), window.len() == CHUNK),
         };
-        self.data = rest;
+        self.data = &self.data[consumed..];
         let line = if self.first {
             self.first = false;
             line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line)
         } else {
             line
         };
-        Some(line)
+        Some((line, partial))
     }
 }
 
@@ -109,6 +124,14 @@ impl<'a> Lines<'a> {
 fn trim_end(line: &[u8]) -> &[u8] {
     let end = line.iter().rposition(|&b| b > b' ').map_or(0, |i| i + 1);
     &line[..end]
+}
+
+/// Where `get_header_and_data` is: maybe in headers, in headers, past them.
+#[derive(PartialEq)]
+enum Hdr {
+    Maybe,
+    In,
+    Post,
 }
 
 struct Block {
@@ -121,7 +144,7 @@ struct Block {
 fn read_block(lines: &mut Lines<'_>) -> Result<Block, CertificateInputError> {
     // get_name
     let name = loop {
-        let Some(line) = lines.next_raw() else {
+        let Some((line, _)) = lines.next_raw() else {
             return Err(CertificateInputError::PemNoStartLine);
         };
         let line = trim_end(line);
@@ -132,25 +155,25 @@ fn read_block(lines: &mut Lines<'_>) -> Result<Block, CertificateInputError> {
         }
     };
     // get_header_and_data
-    #[derive(PartialEq)]
-    enum Hdr {
-        Maybe,
-        In,
-        Post,
-    }
     let mut got = Hdr::Maybe;
     let mut first_buf: Vec<u8> = Vec::new();
     let mut data_buf: Vec<u8> = Vec::new();
     let mut end = false;
+    let mut partial = false;
     loop {
-        let Some(raw) = lines.next_raw() else {
+        let Some((raw, cut)) = lines.next_raw() else {
             return Err(CertificateInputError::PemBadEndLine);
         };
+        let prev_partial = std::mem::replace(&mut partial, cut);
         if got == Hdr::Maybe && raw.contains(&b':') {
             got = Hdr::In;
         }
         let line = trim_end(raw);
         if line.is_empty() {
+            if prev_partial {
+                // The rest of a long line, not an empty line.
+                continue;
+            }
             if got == Hdr::Post {
                 return Err(CertificateInputError::PemBadEndLine);
             }
@@ -191,20 +214,44 @@ fn read_block(lines: &mut Lines<'_>) -> Result<Block, CertificateInputError> {
     Ok(Block { name, header, data })
 }
 
-/// `PEM_get_EVP_CIPHER_INFO` for a certificate block's header.
-fn check_header(header: &[u8]) -> Result<(), CertificateInputError> {
+/// `PEM_get_EVP_CIPHER_INFO` + `PEM_do_header` for a certificate block's header.
+///
+/// Node gives `X509Certificate` no passphrase, so an encrypted certificate never
+/// loads: OpenSSL decrypts with an empty one and fails in `EVP_DecryptFinal`. We
+/// do not decrypt; we give the code that failure has for CBC ciphers
+/// (`WRONG_FINAL_BLOCK_LENGTH` when the data is not whole blocks, else
+/// `BAD_DECRYPT`, which a wrong key gives but for a 1-in-256 padding accident).
+fn check_header(header: &[u8], data_len: usize) -> Result<(), CertificateInputError> {
     if header.is_empty() || header == b"\n" {
         return Ok(());
     }
     let Some(rest) = header.strip_prefix(b"Proc-Type: 4,") else {
         return Err(CertificateInputError::PemNotProcType);
     };
-    if rest.starts_with(b"ENCRYPTED") {
-        // Node has no passphrase for X509Certificate: decryption with an empty one
-        // fails (BAD_DECRYPT in practice). We do not decrypt PEM certificates.
-        Err(CertificateInputError::PemEncrypted)
+    let Some(rest) = rest.strip_prefix(b"ENCRYPTED") else {
+        return Err(CertificateInputError::PemNotEncrypted);
+    };
+    let rest = rest.strip_prefix(b"\n").unwrap_or(rest);
+    let Some(dek) = rest.strip_prefix(b"DEK-Info: ") else {
+        return Err(CertificateInputError::PemNotDekInfo);
+    };
+    let cipher = dek
+        .split(|&b| b == b',' || b == b'\n')
+        .next()
+        .unwrap_or(&[]);
+    let cipher = String::from_utf8_lossy(cipher).to_ascii_uppercase();
+    let block = match cipher.as_str() {
+        "AES-128-CBC" | "AES-192-CBC" | "AES-256-CBC" | "CAMELLIA-128-CBC" | "CAMELLIA-192-CBC"
+        | "CAMELLIA-256-CBC" | "ARIA-128-CBC" | "ARIA-192-CBC" | "ARIA-256-CBC" | "SEED-CBC"
+        | "SM4-CBC" => 16,
+        "DES-EDE3-CBC" | "DES-EDE-CBC" | "DES-CBC" | "BF-CBC" | "CAST5-CBC" | "IDEA-CBC"
+        | "RC2-CBC" => 8,
+        _ => return Err(CertificateInputError::PemUnsupportedEncryption),
+    };
+    if data_len == 0 || data_len % block != 0 {
+        Err(CertificateInputError::PemWrongFinalBlockLength)
     } else {
-        Err(CertificateInputError::PemNotEncrypted)
+        Err(CertificateInputError::PemBadDecrypt)
     }
 }
 

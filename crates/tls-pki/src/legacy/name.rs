@@ -43,6 +43,7 @@ pub(crate) fn parse_name(name: Tlv<'_>) -> DerResult<Vec<NameEntry<'_>>> {
             if !r.is_empty() {
                 return Err(der::DerError::TooLong);
             }
+            check_value(value.tag, value.value)?;
             entries.push(NameEntry {
                 oid,
                 rdn,
@@ -54,6 +55,44 @@ pub(crate) fn parse_name(name: Tlv<'_>) -> DerResult<Vec<NameEntry<'_>>> {
         rdn += 1;
     }
     Ok(entries)
+}
+
+/// What OpenSSL's `d2i` of a name accepts as an attribute value: the types of
+/// `ASN1_PRINTABLE` (strings, BIT STRING, SEQUENCE and "unknown" universal types),
+/// and for the string types it canonicalises, convertible contents.
+fn check_value(tag: u8, value: &[u8]) -> DerResult<()> {
+    match tag {
+        // BIT STRING, SEQUENCE, tags OpenSSL maps to B_ASN1_UNKNOWN; and Numeric,
+        // Printable, T61, IA5, whose bytes are all valid (read as Latin-1).
+        0x03 | 0x30 | 0x07 | 0x09 | 0x0a | 0x0b | 0x0d | 0x0e | 0x0f | 0x1d | 0x12 | 0x13
+        | 0x14 | 0x16 => Ok(()),
+        TAG_UTF8_STRING => std::str::from_utf8(value)
+            .map(|_| ())
+            .map_err(|_| der::DerError::InvalidUtf8String),
+        0x1e => {
+            if value.len() % 2 != 0 {
+                return Err(der::DerError::InvalidBmpStringLength);
+            }
+            if value.chunks_exact(2).any(|c| (0xd8..=0xdf).contains(&c[0])) {
+                return Err(der::DerError::IllegalCharacters);
+            }
+            Ok(())
+        }
+        0x1c => {
+            if value.len() % 4 != 0 {
+                return Err(der::DerError::InvalidUniversalStringLength);
+            }
+            let bad = value.chunks_exact(4).any(|c| {
+                let v = u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
+                v > 0x10_ffff || (0xd800..=0xdfff).contains(&v)
+            });
+            if bad {
+                return Err(der::DerError::IllegalCharacters);
+            }
+            Ok(())
+        }
+        _ => Err(der::DerError::MstringWrongTag),
+    }
 }
 
 /// `ASN1_STRING_to_UTF8`: the UTF-8 bytes of a string value, or `None` for a type

@@ -3,7 +3,8 @@
 //! Node names subject attributes, infoAccess methods and EC curves with OpenSSL's
 //! `OBJ_nid2sn` / `OBJ_nid2ln` / `EC_GROUP_order_bits`. This table is generated from
 //! OpenSSL 3.0's `include/openssl/obj_mac.h` (every object with a short or long
-//! name; the first name wins for the few duplicate OIDs) and, for the curves, from
+//! name; for the few duplicate OIDs, the one OpenSSL's `OBJ_obj2nid` returns —
+//! checked against Node by `tests/legacy_edge_cases.rs`) and, for the curves, from
 //! `openssl ecparam -list_curves` plus the bit length of each curve's order.
 
 use std::collections::HashMap;
@@ -1563,7 +1564,8 @@ static OPENSSL_OBJECTS: &[(&str, &str, &str)] = &[
     ("1.2.840.113549.3.7", "DES-EDE3-CBC", "des-ede3-cbc"),
     ("1.2.840.113549.3.8", "RC5-CBC", "rc5-cbc"),
     ("1.2.840.113549.3.10", "DES-CDMF", "des-cdmf"),
-    ("1.3", "identified-organization", "identified-organization"),
+    // OpenSSL resolves this duplicated OID to `org` (NID 379), not NID 676.
+    ("1.3", "ORG", "org"),
     ("1.3.6", "DOD", "dod"),
     ("1.3.6.1", "IANA", "iana"),
     ("1.3.6.1.1", "directory", "Directory"),
@@ -3161,6 +3163,309 @@ static CURVE_ORDER_BITS: &[(&str, u32)] = &[
     ("SM2", 256),
 ];
 
+/// Explicit EC parameters OpenSSL 3 recognises as a named curve: SHA-256 of
+/// `fieldID DER | a | b | order` (leading zeros of a, b and order removed), and the
+/// curve's short name (the first of OpenSSL's curve list with those parameters).
+/// Generated from `openssl ecparam -name C -param_enc explicit -outform DER`.
+static EXPLICIT_CURVES: &[(&str, &str)] = &[
+    (
+        "2ea2ec4477870289fe945f595dcc7aaf256fbe9bfdf3c063758a0275dc218938",
+        "secp112r1",
+    ),
+    (
+        "c38eb41d793aaa3a81699080b218d4859c54a49de1a34cfae60fa7b4a4401d67",
+        "secp112r2",
+    ),
+    (
+        "0d79d7a71ad1e53d8809e9674a39dd2d2729b896a14b12e484db1358d0d7f966",
+        "secp128r1",
+    ),
+    (
+        "8b4b2bb37378372ff1a4892567e745789953d720ba22e1f9e1b6b8cf2eb29d36",
+        "secp128r2",
+    ),
+    (
+        "e86dfd3b61fe15b3f5699b64b21e377fddf789badbaa877c6c7a247996c389e7",
+        "secp160k1",
+    ),
+    (
+        "233df3f678b8527be0d08eef7cd8622a75d0992bf869bdff7f6832af6644ad05",
+        "secp160r1",
+    ),
+    (
+        "de6d308b40514fa0101d47dd4279295917c7fa1886ff6ba0920ed488ff5c8e6d",
+        "secp160r2",
+    ),
+    (
+        "85c2f83ca1bc4a9bc3c0e4d4f5a9c459cc627448417778ce32b5bae7db452fc6",
+        "secp192k1",
+    ),
+    (
+        "9c3123ce5fba1fc0b076de1f378c8efc8fcd19c00fe38ed19c01d910cf1c168a",
+        "secp224k1",
+    ),
+    (
+        "06d27f94cd4841cf683920f39db64e55a6f0db32228f3fd5ecf7e060823cb721",
+        "secp224r1",
+    ),
+    (
+        "bff8ae31b102086f7fa7d5607501b34bb3c4786ac824182eddb0faf71025f2cf",
+        "secp256k1",
+    ),
+    (
+        "97d5163d166d93e5804a4d1871aaee5b0e3fa83888dfa86eec2db82f6b6eaff6",
+        "secp384r1",
+    ),
+    (
+        "e3115ca6970751865a800761ee9b9b970d6093ce3b1f8054d79b9f12a3981d52",
+        "secp521r1",
+    ),
+    (
+        "dfbf4f05a60ca6e3d5535467a8af421297c6f482987db5f83a56a7c3fd1922a7",
+        "prime192v1",
+    ),
+    (
+        "b43a8cd0a81db34378fb840fb414d181c6301d06379c9c8f330aba356b37e711",
+        "prime192v2",
+    ),
+    (
+        "561affefc01dcfbea509b39f3db2a4931557cd5bb5cc6b5bed8d6bd76239c160",
+        "prime192v3",
+    ),
+    (
+        "681e2cd2f23bc0331175a404fbea55f9a76525d608688470fdc353e0d4e61811",
+        "prime239v1",
+    ),
+    (
+        "3bee88caa981570113125f8724d8eb3fb71d835f9ff7aa334eafc7ca593607c8",
+        "prime239v2",
+    ),
+    (
+        "a541e79298653c2fecd3ca48ed3daedf54489632fa798aed29da0e2d7cde7047",
+        "prime239v3",
+    ),
+    (
+        "bf6e3ce940dd3f704b9f90ed4a41b241be87622fcb119d6cd19edfbba963593a",
+        "prime256v1",
+    ),
+    (
+        "951f781d271d28d3676b4d31ecbdd26963e28512a6bdd8befe270514b53925a7",
+        "sect113r1",
+    ),
+    (
+        "9524258126f6eed6619f1b3f4bb3bc641f03059b1f2a546e179dc6a772cfe5f8",
+        "sect113r2",
+    ),
+    (
+        "054355b49ef119d54bc6f0a0f1602820093df89746006c2c1d197bdbaf2316c6",
+        "sect131r1",
+    ),
+    (
+        "a503723bc78b85989a51a72778ff831be39478dfd5ca4a7609e1b2ba12d6020d",
+        "sect131r2",
+    ),
+    (
+        "406237260f324789fce96f49cf2eefaf9df89285a57258467f54842576ccc404",
+        "sect163k1",
+    ),
+    (
+        "b5db89df5e90bebee31daebb094e5f58a5561b37c849a8ab6eedee3bada34adc",
+        "sect163r1",
+    ),
+    (
+        "cce55051301cf5873e1504e9b219d83578ae67f94aa9f3545d1f2ff9f493df1e",
+        "sect163r2",
+    ),
+    (
+        "ce13f0c4a93380013dac7847fc34ce1b7ef716c4a774e0973c3f54928fd42f26",
+        "sect193r1",
+    ),
+    (
+        "2f8fc2a4f725fa7500d79651bb764362ccaa802b7fe3da73928a0327ba2e3fca",
+        "sect193r2",
+    ),
+    (
+        "0a06fbd5e028a30b061478123e9073278a201ea84d8c2000fa72914996af58e1",
+        "sect233k1",
+    ),
+    (
+        "b678bcf163f67e5a6b11a7247b1fbd83a0866163a931909739da9bb73d7e89f6",
+        "sect233r1",
+    ),
+    (
+        "67d75bd08356b6e69b5b34bf951c3679d46962f239a4f332069e0d1f75e54ac4",
+        "sect239k1",
+    ),
+    (
+        "f3fb8d09069f31b4c008457a99af3c54bfe9427fae7ac694689de1a85992d47a",
+        "sect283k1",
+    ),
+    (
+        "6aa16cdccb56efa9742ccd86d16810afa3f19fa6424a562280cf9a91f088a06a",
+        "sect283r1",
+    ),
+    (
+        "c174a1214377a42c8f9c003ca952ee74fc924f5f60be8832dd9d3e7c94cf13dc",
+        "sect409k1",
+    ),
+    (
+        "1c64f26489b671ee8a8e14d59f9422e74dc75fb4eab5e716a4a0192df31e2873",
+        "sect409r1",
+    ),
+    (
+        "5f16e1c2fca616f945e3ee62ee30715038331112c9a135f090509229634beaeb",
+        "sect571k1",
+    ),
+    (
+        "22fbf9cbd4d11adc3fafa984bdb66e4edbbc323714dcb112296373688f6c7c30",
+        "sect571r1",
+    ),
+    (
+        "012283d085b7dde50b0e25dd0d329159469ecdb5dae54f16059fdd96857dd094",
+        "c2pnb163v1",
+    ),
+    (
+        "e8d96ca21ccabb55cff6672106eca193fd0634b8c82699501d36a01996f6e2cb",
+        "c2pnb163v2",
+    ),
+    (
+        "ad1e3e37cd3dac52531f62adf66944613f89e4e67ac991ecc9239bf31cd03216",
+        "c2pnb163v3",
+    ),
+    (
+        "9bf7b13f0544d9221c663789253a46e45385eedc53c07e66b963c494e1940575",
+        "c2pnb176v1",
+    ),
+    (
+        "c40cd20be00fd5ff8e472386da878bd2a40a77ef85cb3316efa5d0da9cd3012a",
+        "c2tnb191v1",
+    ),
+    (
+        "df32971b6c1dd15928bed5f4baf59fa3c9d76186435dd8ad243f2df48c40ac61",
+        "c2tnb191v2",
+    ),
+    (
+        "d91ed64360f3e390909da6bd0c86b9248453100eb082de8edde4dd90e4705635",
+        "c2tnb191v3",
+    ),
+    (
+        "1a227802846d010b87475c30b987fefafa3195e2acbfb44102e069931c4e86b3",
+        "c2pnb208w1",
+    ),
+    (
+        "100656d58a86dc22ddb6939cb318b5fe4bc2677a4c700a695ee468120f1473e9",
+        "c2tnb239v1",
+    ),
+    (
+        "ba908bd743cef869681a686ad99feba33989a4fa001798b7ca49abec783d910f",
+        "c2tnb239v2",
+    ),
+    (
+        "6cbeacf66adc44afa401fdabe411f0eb6483b673d06e2b56f2f8b07db3bff72c",
+        "c2tnb239v3",
+    ),
+    (
+        "e21b6a1b4fe6a0954984d237107d52e9a4017bf61a1aac368b49bcd5c0098095",
+        "c2pnb272w1",
+    ),
+    (
+        "588cb8e0c34801a71b9476ccc52f1711c7ea0907106eed2b99274b8169a1af93",
+        "c2pnb304w1",
+    ),
+    (
+        "4a153af78cac6a618f1440fdf3c41b2c5940e8d3801416a97e0aabc8bd1b1f5f",
+        "c2tnb359v1",
+    ),
+    (
+        "b2b56ef65435d1a61453eb6222931fe34a0b9a8c7a5cba58fd53624d7acea3e2",
+        "c2pnb368w1",
+    ),
+    (
+        "7a45c8b692c6ef8de7434e37f1f153b2473fe9af28587b93bf23fa0f909d2608",
+        "c2tnb431r1",
+    ),
+    (
+        "9948b2df88287830bff648a68d08d30ff96884627ee6c9b9516014300a018441",
+        "wap-wsg-idm-ecid-wtls1",
+    ),
+    (
+        "e256cfc4b76c5f3c882dfaf63ddf5e3b074791f3b07a69f942f34297d79589c0",
+        "wap-wsg-idm-ecid-wtls8",
+    ),
+    (
+        "4d297efec846faf7a6c8d02ab6f961837f4f26538af66362eb93f6c04eec6a8e",
+        "wap-wsg-idm-ecid-wtls9",
+    ),
+    (
+        "99ec6b4d48d1ec8d80d22ba4cf73ae5c6652b5803d624bd7659db472510cbd60",
+        "Oakley-EC2N-3",
+    ),
+    (
+        "5ecf083727b7da03a6bba00d977399c77d888f870f8665c0f075b08d819896fa",
+        "Oakley-EC2N-4",
+    ),
+    (
+        "4f0e25f5cc93aefdac055ca1d2952613eb1452582b8e32ba3a7fa735be44bac3",
+        "brainpoolP160r1",
+    ),
+    (
+        "08d7a391f0dfa601b8e3cb2e749c24236e2f3fc1ce56a05d6d0cc4c1e32b7fa2",
+        "brainpoolP160t1",
+    ),
+    (
+        "e4bd49e77f3ff28e0333605efc67d9b799a9bdd71b031d983130f217de568985",
+        "brainpoolP192r1",
+    ),
+    (
+        "708721e974da184e89ba7e19e5c55e06c8b4564b522f961ff01970ab5024f353",
+        "brainpoolP192t1",
+    ),
+    (
+        "76282732c78a43d0578f5f691b0b91e238228185f670e4c2a65ecb5e356ea6e8",
+        "brainpoolP224r1",
+    ),
+    (
+        "40c3a3e29e156578b74ab3d4f27c4c66ecd9321eace8db70a22d3a947c9b067d",
+        "brainpoolP224t1",
+    ),
+    (
+        "bbe527c34f12ca0df2bd17a30cd7a535e0b3ef0148212c831b08f2806fe1bca0",
+        "brainpoolP256r1",
+    ),
+    (
+        "3ece224d9568eca6f685c45308be522f6c2a814128bdc0b2d68ca57690756172",
+        "brainpoolP256t1",
+    ),
+    (
+        "e9b80c3cb36af38dac0a11eceacdceb93a282aa3183e5a34c48d35d36cb021e3",
+        "brainpoolP320r1",
+    ),
+    (
+        "2e583ddbd4274da3a43a564f9608868ef3bfb73e0c26ab6b3ee1249f7b025407",
+        "brainpoolP320t1",
+    ),
+    (
+        "99d00247572ba230ab81b57379ae0aa15a9150a82a05c9e608e6db039f994d58",
+        "brainpoolP384r1",
+    ),
+    (
+        "c41b3000d1e40857c61a87d270e60a2f3a4fe4373753bcc0ddbddc641d813d14",
+        "brainpoolP384t1",
+    ),
+    (
+        "66f49bb0f227f6054df8ff6ff5d92c218ddec10ca1102bfe06eaac8ff9945844",
+        "brainpoolP512r1",
+    ),
+    (
+        "75670484706f498ec0cd09a067e8507c3814bdbbd60bed17714de9fe82a8343b",
+        "brainpoolP512t1",
+    ),
+    (
+        "0d64c3f22289b2b497bfb49059b63d56015e768838d9263f480310e5d77edfa8",
+        "SM2",
+    ),
+];
+
 fn objects() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
     static MAP: OnceLock<HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
     MAP.get_or_init(|| {
@@ -3210,4 +3515,13 @@ pub(crate) fn nist_curve_name(curve_short_name: &str) -> Option<&'static str> {
         "secp521r1" => "P-521",
         _ => return None,
     })
+}
+
+/// The named curve whose explicit parameters hash to `sha256_hex` (see
+/// `EXPLICIT_CURVES`), as OpenSSL 3 matches explicit parameters to a name.
+pub(crate) fn curve_from_explicit_hash(sha256_hex: &str) -> Option<&'static str> {
+    EXPLICIT_CURVES
+        .iter()
+        .find(|&&(h, _)| h == sha256_hex)
+        .map(|&(_, name)| name)
 }

@@ -1,6 +1,11 @@
-//! `valid_from` / `valid_to`: OpenSSL 3.0's `ASN1_TIME_print`
-//! (`"Nov 23 14:49:20 2026 GMT"`, day padded with a space, fractional seconds of a
-//! GeneralizedTime kept, `"Bad time value"` for what OpenSSL cannot read).
+//! `valid_from` / `valid_to`: OpenSSL 3.0's `ASN1_TIME_print` of a certificate
+//! time (`"Nov 23 14:49:20 2026 GMT"`, day padded with a space).
+//!
+//! Certificate times are read in OpenSSL's strict X.509 mode
+//! (`ASN1_STRING_FLAG_X509_TIME`, RFC 5280): UTCTime `YYMMDDHHMMSSZ` or
+//! GeneralizedTime `YYYYMMDDHHMMSSZ` exactly, with valid calendar values. Anything
+//! else (offsets, fractions, missing seconds, February 30th) prints as OpenSSL
+//! prints it: `"Bad time value"` (checked against Node by the tests).
 
 use super::der::{TAG_GENERALIZED_TIME, TAG_UTC_TIME};
 
@@ -8,10 +13,10 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// A calendar time in UTC (after applying any `+hhmm` offset).
+/// A calendar time in UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Tm {
-    pub(crate) year: i64,
+    pub(crate) year: u32,
     pub(crate) month: u32,
     pub(crate) day: u32,
     pub(crate) hour: u32,
@@ -31,7 +36,7 @@ fn digits(s: &[u8], at: usize, n: usize) -> Option<u32> {
     Some(v)
 }
 
-fn days_in_month(year: i64, month: u32) -> u32 {
+fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
         2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
@@ -40,158 +45,49 @@ fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// Parsed time, fractional-second text (with its dot) and whether it ends in `Z`.
-pub(crate) struct ParsedTime<'a> {
-    pub(crate) tm: Tm,
-    fraction: &'a [u8],
-    gmt: bool,
-}
-
-/// `ossl_asn1_time_to_tm`: UTCTime `YYMMDDhhmm[ss](Z|±hhmm)` or GeneralizedTime
-/// `YYYYMMDDhh[mm[ss[.fff]]](Z|±hhmm)`.
-pub(crate) fn parse(tag: u8, s: &[u8]) -> Option<ParsedTime<'_>> {
-    let generalized = match tag {
-        TAG_UTC_TIME => false,
-        TAG_GENERALIZED_TIME => true,
+/// `ossl_asn1_time_to_tm` in strict X.509 mode.
+pub(crate) fn parse(tag: u8, s: &[u8]) -> Option<Tm> {
+    let (year, rest) = match (tag, s.len()) {
+        (TAG_UTC_TIME, 13) => {
+            let yy = digits(s, 0, 2)?;
+            (if yy < 50 { 2000 + yy } else { 1900 + yy }, &s[2..])
+        }
+        (TAG_GENERALIZED_TIME, 15) => (digits(s, 0, 4)?, &s[4..]),
         _ => return None,
     };
-    let mut i;
-    let year = if generalized {
-        i = 4;
-        i64::from(digits(s, 0, 4)?)
-    } else {
-        i = 2;
-        let yy = i64::from(digits(s, 0, 2)?);
-        if yy < 50 {
-            2000 + yy
-        } else {
-            1900 + yy
-        }
-    };
-    let month = digits(s, i, 2)?;
-    let day = digits(s, i + 2, 2)?;
-    let hour = digits(s, i + 4, 2)?;
-    i += 6;
-    let mut minute = 0;
-    let mut second = 0;
-    let mut fraction: &[u8] = &[];
-    // Minutes are required in UTCTime, optional in GeneralizedTime; seconds optional.
-    if let Some(m) = digits(s, i, 2) {
-        minute = m;
-        i += 2;
-        if let Some(sec) = digits(s, i, 2) {
-            second = sec;
-            i += 2;
-            if generalized && s.get(i) == Some(&b'.') {
-                let start = i;
-                i += 1;
-                while s.get(i).is_some_and(u8::is_ascii_digit) {
-                    i += 1;
-                }
-                if i == start + 1 {
-                    return None;
-                }
-                fraction = &s[start..i];
-            }
-        }
-    } else if !generalized {
+    if rest.get(10) != Some(&b'Z') {
         return None;
     }
-    if !(1..=12).contains(&month)
-        || day < 1
-        || day > days_in_month(year, month)
-        || hour > 23
-        || minute > 59
-        || second > 59
-    {
-        return None;
-    }
-    let mut tm = Tm {
+    let tm = Tm {
         year,
-        month,
-        day,
-        hour,
-        minute,
-        second,
+        month: digits(rest, 0, 2)?,
+        day: digits(rest, 2, 2)?,
+        hour: digits(rest, 4, 2)?,
+        minute: digits(rest, 6, 2)?,
+        second: digits(rest, 8, 2)?,
     };
-    let gmt = match s.get(i) {
-        Some(b'Z') if i + 1 == s.len() => true,
-        Some(&sign @ (b'+' | b'-')) if i + 5 == s.len() => {
-            let oh = digits(s, i + 1, 2)?;
-            let om = digits(s, i + 3, 2)?;
-            if oh > 12 || om > 59 {
-                return None;
-            }
-            // OpenSSL subtracts the offset to get UTC.
-            let off = i64::from(oh * 3600 + om * 60);
-            let off = if sign == b'+' { -off } else { off };
-            tm = adjust(tm, off);
-            false
-        }
-        _ => return None,
-    };
-    Some(ParsedTime { tm, fraction, gmt })
+    let valid = (1..=12).contains(&tm.month)
+        && tm.day >= 1
+        && tm.day <= days_in_month(tm.year, tm.month)
+        && tm.hour <= 23
+        && tm.minute <= 59
+        && tm.second <= 59;
+    valid.then_some(tm)
 }
 
-fn adjust(tm: Tm, seconds: i64) -> Tm {
-    let days = days_from_civil(tm.year, tm.month, tm.day);
-    let secs = days * 86_400
-        + i64::from(tm.hour) * 3600
-        + i64::from(tm.minute) * 60
-        + i64::from(tm.second)
-        + seconds;
-    let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
-    let rem = secs.rem_euclid(86_400);
-    Tm {
-        year,
-        month,
-        day,
-        hour: (rem / 3600) as u32,
-        minute: (rem % 3600 / 60) as u32,
-        second: (rem % 60) as u32,
-    }
-}
-
-/// `ASN1_TIME_print`.
+/// `ASN1_TIME_print` of a certificate time.
 pub(crate) fn print(tag: u8, s: &[u8]) -> String {
-    let Some(p) = parse(tag, s) else {
+    let Some(tm) = parse(tag, s) else {
         return "Bad time value".to_owned();
     };
-    let tm = p.tm;
     format!(
-        "{} {:2} {:02}:{:02}:{:02}{} {}{}",
+        "{} {:2} {:02}:{:02}:{:02} {} GMT",
         MONTHS[(tm.month - 1) as usize],
         tm.day,
         tm.hour,
         tm.minute,
         tm.second,
-        String::from_utf8_lossy(p.fraction),
-        tm.year,
-        if p.gmt { " GMT" } else { "" }
+        tm.year
     )
 }
 
@@ -210,14 +106,28 @@ mod tests {
             "Jan  3 00:00:00 1950 GMT"
         );
         assert_eq!(
-            print(TAG_GENERALIZED_TIME, b"20500101000000.25Z"),
-            "Jan  1 00:00:00.25 2050 GMT"
+            print(TAG_UTC_TIME, b"280229151818Z"),
+            "Feb 29 15:18:18 2028 GMT"
         );
         assert_eq!(
-            print(TAG_UTC_TIME, b"261123144920+0100"),
-            "Nov 23 13:49:20 2026"
+            print(TAG_GENERALIZED_TIME, b"20500101000000Z"),
+            "Jan  1 00:00:00 2050 GMT"
         );
-        assert_eq!(print(TAG_UTC_TIME, b"261131144920Z"), "Bad time value");
-        assert_eq!(print(TAG_UTC_TIME, b""), "Bad time value");
+    }
+
+    #[test]
+    fn strict_x509_times_only() {
+        for (tag, s) in [
+            (TAG_GENERALIZED_TIME, &b"20500101000000.25Z"[..]),
+            (TAG_GENERALIZED_TIME, b"2081082600+0130"),
+            (TAG_UTC_TIME, b"2611231518+01"),
+            (TAG_UTC_TIME, b"2611231518Z"),
+            (TAG_UTC_TIME, b"260230151818Z"),
+            (TAG_UTC_TIME, b"261131144920Z"),
+            (TAG_UTC_TIME, b"261123144960Z"),
+            (TAG_UTC_TIME, b""),
+        ] {
+            assert_eq!(print(tag, s), "Bad time value", "{s:?}");
+        }
     }
 }
