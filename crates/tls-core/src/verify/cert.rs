@@ -324,14 +324,17 @@ impl Cert {
     /// `ossl_x509_check_cert_time` without the callback: within validity.
     pub(crate) fn time_ok(&self, now: i64) -> bool {
         let nb_ok = self.not_before.is_none_or(|nb| now >= nb);
-        let na_ok = self.not_after.is_none_or(|na| na == NO_EXPIRY || now <= na);
+        let na_ok = self.not_after.is_none_or(|na| na == NO_EXPIRY || now < na);
         nb_ok && na_ok
     }
 
-    /// Whether `now` is before notBefore / after notAfter.
+    /// Whether `now` is before notBefore / at or after notAfter (OpenSSL
+    /// 3.0's `X509_cmp_time` treats the notAfter second itself as expired).
     pub(crate) fn time_errors(&self, now: i64) -> (bool, bool) {
         let not_yet = self.not_before.is_some_and(|nb| now < nb);
-        let expired = self.not_after.is_some_and(|na| na != NO_EXPIRY && now > na);
+        let expired = self
+            .not_after
+            .is_some_and(|na| na != NO_EXPIRY && now >= na);
         (not_yet, expired)
     }
 

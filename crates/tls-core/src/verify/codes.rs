@@ -43,7 +43,7 @@ pub enum X509Error {
     CertChainTooLong,
     /// `X509_V_ERR_CERT_REVOKED` (23).
     CertRevoked,
-    /// `X509_V_ERR_INVALID_CA` (24).
+    /// `X509_V_ERR_INVALID_CA` (79 in OpenSSL 3.0).
     InvalidCa,
     /// `X509_V_ERR_PATH_LENGTH_EXCEEDED` (25).
     PathLengthExceeded,
@@ -112,7 +112,7 @@ impl X509Error {
             X509Error::UnableToVerifyLeafSignature => 21,
             X509Error::CertChainTooLong => 22,
             X509Error::CertRevoked => 23,
-            X509Error::InvalidCa => 24,
+            X509Error::InvalidCa => 79,
             X509Error::PathLengthExceeded => 25,
             X509Error::InvalidPurpose => 26,
             X509Error::KeyUsageNoCertSign => 32,
@@ -177,7 +177,7 @@ impl X509Error {
             X509Error::CertRevoked => "certificate revoked",
             X509Error::InvalidCa => "invalid CA certificate",
             X509Error::PathLengthExceeded => "path length constraint exceeded",
-            X509Error::InvalidPurpose => "unsupported certificate purpose",
+            X509Error::InvalidPurpose => "unsuitable certificate purpose",
             X509Error::KeyUsageNoCertSign => "key usage does not include certificate signing",
             X509Error::UnableToGetCrlIssuer => "unable to get CRL issuer certificate",
             X509Error::UnhandledCriticalExtension => "unhandled critical extension",

@@ -154,7 +154,9 @@ impl Crl {
     pub(crate) fn time_errors(&self, now: i64) -> (bool, bool) {
         (
             now < self.last_update,
-            self.next_update.is_some_and(|n| now > n),
+            // As for certificates, OpenSSL 3.0 counts nextUpdate itself as
+            // expired.
+            self.next_update.is_some_and(|n| now >= n),
         )
     }
 
