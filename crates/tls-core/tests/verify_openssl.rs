@@ -8,7 +8,7 @@
 //! list is a prefix of ours there; where it tolerates all of them the lists
 //! must be equal. Node reports the last error of the full list.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rustls_pki_types::pem::PemObject;
@@ -53,6 +53,9 @@ impl Pki {
         if !self.path(&format!("{name}.key")).exists() {
             self.ec_key(name);
         }
+        let key = format!("{name}.key");
+        let subj = format!("/CN={cn}");
+        let out = format!("{name}.pem");
         let mut args = vec![
             "req",
             "-x509",
@@ -60,13 +63,13 @@ impl Pki {
             "-config",
             "req.cnf",
             "-key",
-            &*Box::leak(format!("{name}.key").into_boxed_str()),
+            &key,
             "-subj",
-            &*Box::leak(format!("/CN={cn}").into_boxed_str()),
+            &subj,
             "-days",
             days,
             "-out",
-            &*Box::leak(format!("{name}.pem").into_boxed_str()),
+            &out,
             "-set_serial",
             "1",
         ];
@@ -262,7 +265,9 @@ fn pem(label: &str, der: &[u8]) -> String {
         out.push_str(std::str::from_utf8(line).expect("ascii"));
         out.push('\n');
     }
-    out.push_str(&format!("-----END {label}-----\n"));
+    out.push_str("-----END ");
+    out.push_str(label);
+    out.push_str("-----\n");
     out
 }
 
@@ -688,6 +693,3 @@ fn verify_matches_openssl_verify() {
         failures.join("\n")
     );
 }
-
-#[allow(dead_code)]
-fn _unused(_: &Path) {}

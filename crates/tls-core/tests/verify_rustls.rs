@@ -10,7 +10,9 @@ use rcgen::{
     KeyUsagePurpose,
 };
 use rustls::crypto::ring::default_provider;
+use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+use rustls::server::danger::ClientCertVerifier;
 use rustls::{ClientConfig, ClientConnection, ServerConfig, ServerConnection};
 use tls_core::verify::{
     verify_chain, verify_error_of, NodeClientCertVerifier, NodeServerCertVerifier, Purpose,
@@ -342,7 +344,6 @@ fn root_hints_name_the_ca_subjects() {
     let mut roots = rustls::RootCertStore::empty();
     roots.add(p.root.clone()).expect("root");
     roots.add(p.other_root.clone()).expect("root");
-    use rustls::server::danger::ClientCertVerifier;
     let ours: Vec<&[u8]> = verifier
         .root_hint_subjects()
         .iter()
@@ -427,7 +428,6 @@ fn v1_server_certificate_handshake() {
     sh(&[
         "pkcs8", "-topk8", "-nocrypt", "-in", "leaf.key", "-out", "leaf.p8",
     ]);
-    use rustls::pki_types::pem::PemObject;
     let ca = CertificateDer::from_pem_file(d.join("ca.pem")).expect("ca");
     let id = Identity {
         chain: vec![CertificateDer::from_pem_file(d.join("leaf.pem")).expect("leaf")],

@@ -75,6 +75,7 @@ pub(crate) struct Xku {
 }
 
 /// Netscape certificate type bits.
+#[allow(clippy::struct_excessive_bools)] // one bool per bit OpenSSL tests
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct NsCert {
     pub(crate) ssl_client: bool,
@@ -93,6 +94,7 @@ pub(crate) mod ku {
 }
 
 /// A certificate (or a bare trust anchor) as the verifier sees it.
+#[allow(clippy::struct_excessive_bools)] // mirrors OpenSSL's EXFLAG_* bits
 #[derive(Clone, Debug)]
 pub(crate) struct Cert {
     /// `None` for a webpki-roots anchor, which has only a subject and key.
@@ -114,7 +116,7 @@ pub(crate) struct Cert {
     pub(crate) pathlen: Option<u32>,
     pub(crate) key_usage: Option<u16>,
     pub(crate) xku: Option<Xku>,
-    pub(crate) ns_cert: Option<NsCert>,
+    pub(crate) netscape: Option<NsCert>,
     pub(crate) skid: Option<Vec<u8>>,
     pub(crate) akid: Option<Akid>,
     pub(crate) crldp: Option<Vec<DistPoint>>,
@@ -181,7 +183,7 @@ impl Cert {
             pathlen: None,
             key_usage: None,
             xku: None,
-            ns_cert: None,
+            netscape: None,
             skid: None,
             akid: None,
             crldp: None,
@@ -215,7 +217,7 @@ impl Cert {
                     });
                 }
                 ParsedExtension::NSCertType(n) => {
-                    cert.ns_cert = Some(NsCert {
+                    cert.netscape = Some(NsCert {
                         ssl_client: n.ssl_client(),
                         ssl_server: n.ssl_server(),
                         ssl_ca: n.ssl_ca(),
@@ -295,7 +297,7 @@ impl Cert {
             pathlen: None,
             key_usage: None,
             xku: None,
-            ns_cert: None,
+            netscape: None,
             skid: None,
             akid: None,
             crldp: None,
@@ -323,9 +325,9 @@ impl Cert {
 
     /// `ossl_x509_check_cert_time` without the callback: within validity.
     pub(crate) fn time_ok(&self, now: i64) -> bool {
-        let nb_ok = self.not_before.is_none_or(|nb| now >= nb);
-        let na_ok = self.not_after.is_none_or(|na| na == NO_EXPIRY || now < na);
-        nb_ok && na_ok
+        let started = self.not_before.is_none_or(|nb| now >= nb);
+        let not_ended = self.not_after.is_none_or(|na| na == NO_EXPIRY || now < na);
+        started && not_ended
     }
 
     /// Whether `now` is before notBefore / at or after notAfter (OpenSSL
@@ -355,7 +357,7 @@ impl Cert {
             3
         } else if self.key_usage.is_some() {
             4
-        } else if self.ns_cert.is_some_and(|n| n.any_ca) {
+        } else if self.netscape.is_some_and(|n| n.any_ca) {
             5
         } else {
             0
@@ -561,17 +563,14 @@ pub(crate) fn canon_name(name: &X509Name<'_>) -> CanonName {
                                 .collect(),
                             _ => None,
                         };
-                        let bytes = match text {
-                            Some(t) => {
-                                let mut v = vec![0u8];
-                                v.extend(canon_text(&t).into_bytes());
-                                v
-                            }
-                            None => {
-                                let mut v = vec![1u8, tag as u8];
-                                v.extend_from_slice(value.data);
-                                v
-                            }
+                        let bytes = if let Some(t) = text {
+                            let mut v = vec![0u8];
+                            v.extend(canon_text(&t).into_bytes());
+                            v
+                        } else {
+                            let mut v = vec![1u8, tag as u8];
+                            v.extend_from_slice(value.data);
+                            v
                         };
                         (oid, bytes)
                     })

@@ -453,7 +453,7 @@ fn crl_in_scope(crl: &Crl, x: &Cert) -> bool {
     for dp in x.crldp.iter().flatten() {
         let issuer_ok = match &dp.crl_issuer {
             None => true,
-            Some(names) => names.iter().any(|n| *n == crl.issuer),
+            Some(names) => names.contains(&crl.issuer),
         };
         if !issuer_ok {
             continue;
@@ -489,11 +489,11 @@ fn purpose_ok(x: &Cert, purpose: Purpose, require_ca: bool) -> bool {
     }
     if require_ca {
         let ca = x.check_ca();
-        return ca != 0 && (ca != 5 || x.ns_cert.is_some_and(|n| n.ssl_ca));
+        return ca != 0 && (ca != 5 || x.netscape.is_some_and(|n| n.ssl_ca));
     }
     match purpose {
         Purpose::ServerAuth => {
-            if x.ns_cert.is_some_and(|n| !n.ssl_server) {
+            if x.netscape.is_some_and(|n| !n.ssl_server) {
                 return false;
             }
             !x.ku_rejects(ku::DIGITAL_SIGNATURE | ku::KEY_ENCIPHERMENT | ku::KEY_AGREEMENT)
@@ -502,7 +502,7 @@ fn purpose_ok(x: &Cert, purpose: Purpose, require_ca: bool) -> bool {
             if x.ku_rejects(ku::DIGITAL_SIGNATURE | ku::KEY_AGREEMENT) {
                 return false;
             }
-            !x.ns_cert.is_some_and(|n| !n.ssl_client)
+            x.netscape.is_none_or(|n| n.ssl_client)
         }
     }
 }

@@ -12,6 +12,7 @@ use super::cert::{
 };
 
 /// The issuingDistributionPoint fields OpenSSL's scope check reads.
+#[allow(clippy::struct_excessive_bools)] // the IDP's own flags
 #[derive(Clone, Debug)]
 pub(crate) struct Idp {
     /// `Some(names)` for a fullName distribution point; `Some(empty)` for

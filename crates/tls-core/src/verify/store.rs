@@ -41,10 +41,10 @@ impl TrustStore {
         ca: Vec<CertificateDer<'static>>,
         crls: Vec<CertificateRevocationListDer<'static>>,
     ) -> Result<Self> {
-        let certs: Vec<Cert> = ca.iter().filter_map(Cert::from_der).collect();
+        let certs: Vec<Cert> = ca.into_iter().filter_map(|c| Cert::from_der(&c)).collect();
         let crls = crls
-            .iter()
-            .map(|c| Crl::from_der(c).ok_or(Error::CrlParse))
+            .into_iter()
+            .map(|c| Crl::from_der(&c).ok_or(Error::CrlParse))
             .collect::<Result<Vec<_>>>()?;
         Ok(Self::from_parts(certs, crls, true))
     }
