@@ -56,7 +56,7 @@ const CASES: &[Case] = &[
     Case { name: "self-signed client", leaf: "ss_leaf", key: "ss_leaf", untrusted: &[], ca: &["root"], crls: &[], client_cert: true },
 ];
 
-const SCRIPT: &str = r#"
+const SCRIPT: &str = r"
 const tls = require('tls');
 const fs = require('fs');
 const cases = JSON.parse(fs.readFileSync(process.argv[1], 'utf8'));
@@ -93,7 +93,7 @@ function one(c) {
   });
 }
 (async () => { for (const c of cases) console.log(await one(c)); })();
-"#;
+";
 
 #[test]
 fn verify_matches_node() {
@@ -132,12 +132,14 @@ fn verify_matches_node() {
                 format!("{:?}", pki.path(&p).display().to_string())
             })
         };
+        let key = pki.path(&format!("{}.key", c.key)).display().to_string();
+        let crl = format!("[{}]", crl.join(","));
         json.push(format!(
             "{{\"key\":{:?},\"chain\":{},\"ca\":{},\"crl\":{},\"otherKey\":{:?},\"otherCert\":{:?},\"clientCert\":{}}}",
-            pki.path(&format!("{}.key", c.key)).display().to_string(),
+            key,
             q(Some(chain_file)),
             q(ca),
-            format!("[{}]", crl.join(",")),
+            crl,
             pki.path("leaf.key").display().to_string(),
             pki.path("leaf.pem").display().to_string(),
             c.client_cert
