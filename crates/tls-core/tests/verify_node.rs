@@ -44,6 +44,9 @@ const CASES: &[Case] = &[
     Case { name: "path length", leaf: "leaf_pl", key: "leaf_pl", untrusted: &["inter_pl"], ca: &["root_pl0"], crls: &[], client_cert: false },
     Case { name: "tampered signature", leaf: "leaf_tampered", key: "leaf", untrusted: &["inter"], ca: &["root"], crls: &[], client_cert: false },
     Case { name: "client cert as server", leaf: "leaf_client", key: "leaf_client", untrusted: &["inter"], ca: &["root"], crls: &[], client_cert: false },
+    Case { name: "SHA-1 signed leaf", leaf: "leaf_sha1", key: "leaf", untrusted: &[], ca: &["rsaroot"], crls: &[], client_cert: false },
+    Case { name: "RSA-768 leaf", leaf: "leaf_rsa768", key: "leaf_rsa768", untrusted: &["inter"], ca: &["root"], crls: &[], client_cert: false },
+    Case { name: "SHA-1 self-signed root", leaf: "leaf_sha1root", key: "leaf_sha1root", untrusted: &[], ca: &["root_sha1"], crls: &[], client_cert: false },
     Case { name: "CRLs everywhere", leaf: "leaf", key: "leaf", untrusted: &["inter"], ca: &["root"], crls: &["crl_inter", "crl_root"], client_cert: false },
     Case { name: "leaf revoked", leaf: "leaf", key: "leaf", untrusted: &["inter"], ca: &["root"], crls: &["crl_inter_revoked", "crl_root"], client_cert: false },
     Case { name: "leaf revoked, root CRL missing", leaf: "leaf", key: "leaf", untrusted: &["inter"], ca: &["root"], crls: &["crl_inter_revoked"], client_cert: false },
@@ -67,7 +70,9 @@ function one(c) {
     // One Buffer per CRL: Node's `crl` reads only the first CRL of each
     // string/Buffer it is given.
     const crl = c.crl.length ? c.crl.map(rd) : undefined;
-    const presented = { key: rd(c.key), cert: rd(c.chain) };
+    // The presenting side may use weak keys/digests (security level 0); the
+    // verifying side keeps Node's default level.
+    const presented = { key: rd(c.key), cert: rd(c.chain), ciphers: 'DEFAULT@SECLEVEL=0' };
     const other = { key: rd(c.otherKey), cert: rd(c.otherCert) };
     let serverOpts, clientOpts;
     if (c.clientCert) {

@@ -39,6 +39,9 @@ fn openssl_verify(pki: &Pki, s: &Scenario, at: i64) -> (Vec<(i32, usize, String)
         "verify",
         "-no-CApath",
         "-no-CAstore",
+        // The security level OpenSSL's TLS code (and so Node) applies.
+        "-auth_level",
+        "1",
         "-attime",
         &at.to_string(),
     ]);
@@ -61,6 +64,13 @@ fn openssl_verify(pki: &Pki, s: &Scenario, at: i64) -> (Vec<(i32, usize, String)
     }
     cmd.arg(pki.file_of(s.leaf));
     let out = test_support::run(&mut cmd);
+    if std::env::var_os("VERIFY_DEBUG").is_some() {
+        eprintln!(
+            "{cmd:?}\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let mut errors = Vec::new();
@@ -133,6 +143,9 @@ const SCENARIOS: &[Scenario] = &[
     Scenario { name: "path length exceeded", leaf: "leaf_pl", untrusted: &["inter_pl"], ca: &["root_pl0"], crls: &[], purpose: S, at: 0, node: "PATH_LENGTH_EXCEEDED" },
     Scenario { name: "unhandled critical extension", leaf: "leaf_crit", untrusted: &["inter"], ca: &["root"], crls: &[], purpose: S, at: 0, node: "UNSPECIFIED" },
     Scenario { name: "RSA chain", leaf: "leaf_rsa", untrusted: &[], ca: &["rsaroot"], crls: &[], purpose: S, at: 0, node: "OK" },
+    Scenario { name: "SHA-1 signed leaf", leaf: "leaf_sha1", untrusted: &[], ca: &["rsaroot"], crls: &[], purpose: S, at: 0, node: "UNSPECIFIED" },
+    Scenario { name: "RSA-768 leaf", leaf: "leaf_rsa768", untrusted: &["inter"], ca: &["root"], crls: &[], purpose: S, at: 0, node: "UNSPECIFIED" },
+    Scenario { name: "SHA-1 self-signed root", leaf: "leaf_sha1root", untrusted: &[], ca: &["root_sha1"], crls: &[], purpose: S, at: 0, node: "OK" },
     Scenario { name: "CRLs for every level", leaf: "leaf", untrusted: &["inter"], ca: &["root"], crls: &["crl_inter", "crl_root"], purpose: S, at: 0, node: "OK" },
     Scenario { name: "leaf revoked", leaf: "leaf", untrusted: &["inter"], ca: &["root"], crls: &["crl_inter_revoked", "crl_root"], purpose: S, at: 0, node: "CERT_REVOKED" },
     Scenario { name: "intermediate revoked", leaf: "leaf", untrusted: &["inter"], ca: &["root"], crls: &["crl_inter", "crl_root_revoked"], purpose: S, at: 0, node: "CERT_REVOKED" },

@@ -37,6 +37,32 @@ pub(crate) enum KeyKind {
 pub(crate) struct Spki {
     pub(crate) kind: KeyKind,
     pub(crate) key: Vec<u8>,
+    /// RSA modulus length in bits (0 for other keys).
+    pub(crate) rsa_bits: usize,
+}
+
+impl Spki {
+    /// Whether the key meets security level 1 (80 bits), the level OpenSSL
+    /// applies in Node (`check_key_level`): RSA needs 1024 bits; the curves
+    /// ring supports all exceed it; unknown key types are not judged.
+    pub(crate) fn meets_level1(&self) -> bool {
+        match self.kind {
+            KeyKind::Rsa | KeyKind::RsaPss => self.rsa_bits >= 1024,
+            _ => true,
+        }
+    }
+}
+
+/// Whether a signature algorithm meets security level 1 (`check_sig_level`):
+/// OpenSSL rates SHA-1 at 63 bits and MD5 at 39, below the 80 required.
+pub(crate) fn sig_meets_level1(signed: &Signed) -> bool {
+    !matches!(
+        signed.alg.as_str(),
+        "1.2.840.113549.1.1.4"
+            | "1.2.840.113549.1.1.5"
+            | "1.2.840.10045.4.1"
+            | "1.2.840.113549.1.1.2"
+    )
 }
 
 /// A signed structure (certificate or CRL): the signed bytes and signature.
@@ -500,9 +526,19 @@ fn spki(info: &SubjectPublicKeyInfo<'_>) -> Spki {
         "1.3.101.112" => KeyKind::Ed25519,
         _ => KeyKind::Unknown,
     };
+    let rsa_bits = match info.parsed() {
+        Ok(x509_parser::public_key::PublicKey::RSA(rsa)) => {
+            let m: &[u8] = rsa.modulus;
+            let m = &m[m.iter().take_while(|&&b| b == 0).count()..];
+            m.first()
+                .map_or(0, |&b| (m.len() - 1) * 8 + (8 - b.leading_zeros() as usize))
+        }
+        _ => 0,
+    };
     Spki {
         kind,
         key: info.subject_public_key.data.to_vec(),
+        rsa_bits,
     }
 }
 

@@ -11,7 +11,7 @@
 
 use rustls_pki_types::{CertificateDer, UnixTime};
 
-use super::cert::{ku, likely_issued, verify_signature, Cert};
+use super::cert::{ku, likely_issued, sig_meets_level1, verify_signature, Cert};
 use super::codes::{VerifyError, X509Error};
 use super::crl::Crl;
 use super::store::TrustStore;
@@ -96,8 +96,13 @@ pub fn verify_chain_report(
         errors: Vec::new(),
         now,
     };
+    // x509_verify_x509: a weak peer key is reported before anything else.
+    if !leaf.spki.meets_level1() {
+        ctx.fail(X509Error::EeKeyTooSmall, 0);
+    }
     ctx.build_chain(&untrusted, store);
     ctx.check_extensions(purpose);
+    ctx.check_auth_level();
     if store.checks_revocation() {
         ctx.check_revocation(store.crls());
     }
@@ -289,6 +294,22 @@ impl<'a> Ctx<'a> {
             }
             if i > 0 && !x.self_issued {
                 plen += 1;
+            }
+        }
+    }
+
+    /// `check_auth_level` at security level 1 (OpenSSL's default, which Node
+    /// keeps): issuer keys of at least 80 bits, and no SHA-1/MD5 signatures
+    /// below the trust anchor.
+    fn check_auth_level(&mut self) {
+        let num = self.chain.len();
+        for i in 0..num {
+            let x = self.chain[i];
+            if i > 0 && !x.spki.meets_level1() {
+                self.fail(X509Error::CaKeyTooSmall, i);
+            }
+            if i + 1 < num && x.signed.as_ref().is_some_and(|s| !sig_meets_level1(s)) {
+                self.fail(X509Error::CaMdTooWeak, i);
             }
         }
     }

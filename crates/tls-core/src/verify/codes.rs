@@ -61,11 +61,17 @@ pub enum X509Error {
     UnhandledCriticalCrlExtension,
     /// `X509_V_ERR_DIFFERENT_CRL_SCOPE` (44).
     DifferentCrlScope,
+    /// `X509_V_ERR_EE_KEY_TOO_SMALL` (66).
+    EeKeyTooSmall,
+    /// `X509_V_ERR_CA_KEY_TOO_SMALL` (67).
+    CaKeyTooSmall,
+    /// `X509_V_ERR_CA_MD_TOO_WEAK` (68).
+    CaMdTooWeak,
 }
 
 impl X509Error {
     /// Every variant, for documentation and tests.
-    pub const ALL: [X509Error; 25] = [
+    pub const ALL: [X509Error; 28] = [
         X509Error::Unspecified,
         X509Error::UnableToGetIssuerCert,
         X509Error::UnableToGetCrl,
@@ -91,6 +97,9 @@ impl X509Error {
         X509Error::KeyUsageNoCrlSign,
         X509Error::UnhandledCriticalCrlExtension,
         X509Error::DifferentCrlScope,
+        X509Error::EeKeyTooSmall,
+        X509Error::CaKeyTooSmall,
+        X509Error::CaMdTooWeak,
     ];
 
     /// OpenSSL's number (`X509_V_ERR_*` value), as `openssl verify` prints it.
@@ -121,6 +130,9 @@ impl X509Error {
             X509Error::KeyUsageNoCrlSign => 35,
             X509Error::UnhandledCriticalCrlExtension => 36,
             X509Error::DifferentCrlScope => 44,
+            X509Error::EeKeyTooSmall => 66,
+            X509Error::CaKeyTooSmall => 67,
+            X509Error::CaMdTooWeak => 68,
         }
     }
 
@@ -152,6 +164,9 @@ impl X509Error {
             X509Error::KeyUsageNoCrlSign => "KEYUSAGE_NO_CRL_SIGN",
             X509Error::UnhandledCriticalCrlExtension => "UNHANDLED_CRITICAL_CRL_EXTENSION",
             X509Error::DifferentCrlScope => "DIFFERENT_CRL_SCOPE",
+            X509Error::EeKeyTooSmall => "EE_KEY_TOO_SMALL",
+            X509Error::CaKeyTooSmall => "CA_KEY_TOO_SMALL",
+            X509Error::CaMdTooWeak => "CA_MD_TOO_WEAK",
         }
     }
 
@@ -184,6 +199,9 @@ impl X509Error {
             X509Error::KeyUsageNoCrlSign => "key usage does not include CRL signing",
             X509Error::UnhandledCriticalCrlExtension => "unhandled critical CRL extension",
             X509Error::DifferentCrlScope => "Different CRL scope",
+            X509Error::EeKeyTooSmall => "EE certificate key too weak",
+            X509Error::CaKeyTooSmall => "CA certificate key too weak",
+            X509Error::CaMdTooWeak => "CA signature digest algorithm too weak",
         }
     }
 
@@ -198,6 +216,9 @@ impl X509Error {
             | X509Error::KeyUsageNoCrlSign
             | X509Error::UnhandledCriticalCrlExtension
             | X509Error::DifferentCrlScope
+            | X509Error::EeKeyTooSmall
+            | X509Error::CaKeyTooSmall
+            | X509Error::CaMdTooWeak
             | X509Error::Unspecified => "UNSPECIFIED",
             other => other.openssl_name(),
         }

@@ -475,6 +475,88 @@ pub(crate) fn build_pki(pki: &Pki) {
         "21",
         Some(server_ext),
     );
+    // Security level 1 (Node's): SHA-1 below the anchor, RSA keys < 1024 bits.
+    pki.openssl(&[
+        "req",
+        "-new",
+        "-config",
+        "req.cnf",
+        "-key",
+        "leaf.key",
+        "-subj",
+        "/CN=sha1 leaf",
+        "-out",
+        "leaf_sha1.csr",
+    ]);
+    pki.openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf_sha1.csr",
+        "-CA",
+        "rsaroot.pem",
+        "-CAkey",
+        "rsaroot.key",
+        "-set_serial",
+        "22",
+        "-days",
+        "3650",
+        "-sha1",
+        "-out",
+        "leaf_sha1.pem",
+    ]);
+    pki.openssl(&[
+        "genpkey",
+        "-algorithm",
+        "RSA",
+        "-pkeyopt",
+        "rsa_keygen_bits:768",
+        "-out",
+        "leaf_rsa768.key",
+    ]);
+    pki.issue(
+        "leaf_rsa768",
+        "weak rsa leaf",
+        "inter",
+        "3650",
+        "23",
+        Some(server_ext),
+    );
+    pki.openssl(&[
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-out",
+        "root_sha1.key",
+    ]);
+    pki.openssl(&[
+        "req",
+        "-x509",
+        "-new",
+        "-config",
+        "req.cnf",
+        "-key",
+        "root_sha1.key",
+        "-subj",
+        "/CN=SHA1 Root",
+        "-days",
+        "3650",
+        "-sha1",
+        "-out",
+        "root_sha1.pem",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+    ]);
+    pki.issue(
+        "leaf_sha1root",
+        "under sha1 root",
+        "root_sha1",
+        "3650",
+        "24",
+        Some("extendedKeyUsage=serverAuth"),
+    );
     // CRLs.
     pki.crl("crl_inter", "inter", &[], "48");
     pki.crl("crl_inter_revoked", "inter", &["leaf"], "48");
