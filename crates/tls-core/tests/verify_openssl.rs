@@ -146,6 +146,8 @@ const SCENARIOS: &[Scenario] = &[
     Scenario { name: "SHA-1 signed leaf", leaf: "leaf_sha1", untrusted: &[], ca: &["rsaroot"], crls: &[], purpose: S, at: 0, node: "UNSPECIFIED" },
     Scenario { name: "RSA-768 leaf", leaf: "leaf_rsa768", untrusted: &["inter"], ca: &["root"], crls: &[], purpose: S, at: 0, node: "UNSPECIFIED" },
     Scenario { name: "SHA-1 self-signed root", leaf: "leaf_sha1root", untrusted: &[], ca: &["root_sha1"], crls: &[], purpose: S, at: 0, node: "OK" },
+    Scenario { name: "CA loop in the trust store", leaf: "leaf_cross", untrusted: &[], ca: &["cross_a", "cross_b"], crls: &[], purpose: S, at: 0, node: "CERT_CHAIN_TOO_LONG" },
+    Scenario { name: "CA loop sent by the peer", leaf: "leaf_cross", untrusted: &["cross_a", "cross_b"], ca: &["root"], crls: &[], purpose: S, at: 0, node: "UNABLE_TO_GET_ISSUER_CERT_LOCALLY" },
     Scenario { name: "CRLs for every level", leaf: "leaf", untrusted: &["inter"], ca: &["root"], crls: &["crl_inter", "crl_root"], purpose: S, at: 0, node: "OK" },
     Scenario { name: "leaf revoked", leaf: "leaf", untrusted: &["inter"], ca: &["root"], crls: &["crl_inter_revoked", "crl_root"], purpose: S, at: 0, node: "CERT_REVOKED" },
     Scenario { name: "intermediate revoked", leaf: "leaf", untrusted: &["inter"], ca: &["root"], crls: &["crl_inter", "crl_root_revoked"], purpose: S, at: 0, node: "CERT_REVOKED" },

@@ -557,6 +557,20 @@ pub(crate) fn build_pki(pki: &Pki) {
         "24",
         Some("extendedKeyUsage=serverAuth"),
     );
+    // Two CAs that issued each other (a loop no self-signed root ends).
+    let cross = "basicConstraints=critical,CA:TRUE";
+    pki.self_signed("cross_b0", "Cross B", "3650", &[cross]);
+    pki.issue("cross_a", "Cross A", "cross_b0", "3650", "30", Some(cross));
+    pki.openssl(&["pkey", "-in", "cross_b0.key", "-out", "cross_b.key"]);
+    pki.issue("cross_b", "Cross B", "cross_a", "3650", "31", Some(cross));
+    pki.issue(
+        "leaf_cross",
+        "under the loop",
+        "cross_a",
+        "3650",
+        "32",
+        Some(server_ext),
+    );
     // CRLs.
     pki.crl("crl_inter", "inter", &[], "48");
     pki.crl("crl_inter_revoked", "inter", &["leaf"], "48");
