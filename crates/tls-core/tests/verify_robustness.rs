@@ -149,3 +149,40 @@ proptest! {
 }
 
 thread_local!(static CHAIN_ROOT: Vec<u8> = chain().root);
+
+/// Bare trust anchors (how webpki-roots ships Mozilla's roots) work like
+/// their certificates, minus the validity period.
+#[test]
+fn bare_trust_anchors() {
+    let c = chain();
+    let root = CertificateDer::from(c.root);
+    let anchor = webpki::anchor_from_trusted_cert(&root)
+        .expect("anchor")
+        .to_owned();
+    let store = TrustStore::from_trust_anchors([&anchor]);
+    let now = UnixTime::since_unix_epoch(Duration::from_secs(1_800_000_000));
+    let leaf = CertificateDer::from(c.leaf);
+    let inter = CertificateDer::from(c.inter);
+    let chain =
+        tls_core::verify::verify_chain(&leaf, &[inter.clone()], &store, Purpose::ServerAuth, now)
+            .expect("verifies against the bare anchor");
+    // The anchor has no certificate, so the chain stops below it.
+    assert_eq!(
+        chain,
+        vec![leaf.clone().into_owned(), inter.clone().into_owned()]
+    );
+    let missing = tls_core::verify::verify_chain(&leaf, &[], &store, Purpose::ServerAuth, now);
+    assert_eq!(
+        missing.map_err(|e| e.code),
+        Err("UNABLE_TO_VERIFY_LEAF_SIGNATURE")
+    );
+    assert!(store.subjects().is_empty());
+
+    let mozilla = TrustStore::mozilla();
+    let unknown =
+        tls_core::verify::verify_chain(&leaf, &[inter], &mozilla, Purpose::ServerAuth, now);
+    assert_eq!(
+        unknown.map_err(|e| e.code),
+        Err("UNABLE_TO_GET_ISSUER_CERT_LOCALLY")
+    );
+}

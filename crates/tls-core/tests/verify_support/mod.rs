@@ -571,6 +571,33 @@ pub(crate) fn build_pki(pki: &Pki) {
         "32",
         Some(server_ext),
     );
+    // A second root with the same name and another key (key rollover).
+    pki.self_signed(
+        "root_dup",
+        "Test Root",
+        "3650",
+        &[
+            "basicConstraints=critical,CA:TRUE",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+    );
+    // A short-lived intermediate.
+    pki.issue(
+        "inter_short",
+        "Short Inter",
+        "root",
+        "1",
+        "33",
+        Some(ca_ext),
+    );
+    pki.issue(
+        "leaf_undershort",
+        "under short inter",
+        "inter_short",
+        "3650",
+        "34",
+        Some(server_ext),
+    );
     // CRLs.
     pki.crl("crl_inter", "inter", &[], "48");
     pki.crl("crl_inter_revoked", "inter", &["leaf"], "48");
