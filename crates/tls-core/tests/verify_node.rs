@@ -198,3 +198,39 @@ fn verify_matches_node() {
         failures.join("\n")
     );
 }
+
+/// A client that sends no certificate to a `requestCert` server: Node says
+/// UNABLE_TO_GET_ISSUER_CERT, our `NO_PEER_CERTIFICATE`.
+#[test]
+fn no_client_certificate_matches_node() {
+    let _ = test_support::require_peer!("node");
+    let _ = test_support::require_peer!("openssl");
+    let tmp = test_support::temp_dir();
+    let pki = Pki {
+        dir: tmp.path().to_path_buf(),
+    };
+    pki.write(
+        "req.cnf",
+        "[req]\ndistinguished_name = dn\nprompt = no\n[dn]\n",
+    );
+    pki.self_signed(
+        "srv",
+        "localhost",
+        "30",
+        &["basicConstraints=critical,CA:TRUE"],
+    );
+    let script = r"
+const tls = require('tls'), fs = require('fs');
+const srv = tls.createServer({ key: fs.readFileSync('srv.key'), cert: fs.readFileSync('srv.pem'),
+  requestCert: true, rejectUnauthorized: false, ca: fs.readFileSync('srv.pem') }, (s) => {
+  console.log(s.authorizationError); s.end(); srv.close();
+});
+srv.listen(0, '127.0.0.1', () => {
+  const c = tls.connect({ port: srv.address().port, host: '127.0.0.1', rejectUnauthorized: false });
+  c.on('error', () => {});
+});
+";
+    let out = test_support::run_ok(&mut test_support::node_script(&pki.dir, script));
+    let node = String::from_utf8_lossy(&out).trim().to_owned();
+    assert_eq!(node, tls_core::verify::NO_PEER_CERTIFICATE.code);
+}

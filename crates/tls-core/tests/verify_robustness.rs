@@ -163,9 +163,14 @@ fn bare_trust_anchors() {
     let now = UnixTime::since_unix_epoch(Duration::from_secs(1_800_000_000));
     let leaf = CertificateDer::from(c.leaf);
     let inter = CertificateDer::from(c.inter);
-    let chain =
-        tls_core::verify::verify_chain(&leaf, &[inter.clone()], &store, Purpose::ServerAuth, now)
-            .expect("verifies against the bare anchor");
+    let chain = tls_core::verify::verify_chain(
+        &leaf,
+        std::slice::from_ref(&inter),
+        &store,
+        Purpose::ServerAuth,
+        now,
+    )
+    .expect("verifies against the bare anchor");
     // The anchor has no certificate, so the chain stops below it.
     assert_eq!(
         chain,

@@ -243,6 +243,16 @@ pub struct VerifyError {
     pub reason: X509Error,
 }
 
+/// Node's verdict on a peer that sent no certificate (a server with
+/// `requestCert`): `UNABLE_TO_GET_ISSUER_CERT`, as Node's `verifyError()`
+/// reports when there is no peer certificate.
+pub static NO_PEER_CERTIFICATE: VerifyError = VerifyError {
+    code: "UNABLE_TO_GET_ISSUER_CERT",
+    message: "unable to get issuer certificate",
+    depth: 0,
+    reason: X509Error::UnableToGetIssuerCert,
+};
+
 impl VerifyError {
     pub(crate) fn new(reason: X509Error, depth: usize) -> Self {
         VerifyError {

@@ -16,7 +16,7 @@ mod rustls_adapters;
 mod store;
 
 pub use chain::{verify_chain, verify_chain_report, Purpose, VerifyReport};
-pub use codes::{VerifyError, X509Error};
+pub use codes::{VerifyError, X509Error, NO_PEER_CERTIFICATE};
 pub use rustls_adapters::{
     rustls_error, verify_error_of, NodeClientCertVerifier, NodeServerCertVerifier,
 };
