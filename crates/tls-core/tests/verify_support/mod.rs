@@ -598,6 +598,30 @@ pub(crate) fn build_pki(pki: &Pki) {
         "34",
         Some(server_ext),
     );
+    pki.issue(
+        "leaf_anyeku",
+        "any eku",
+        "inter",
+        "3650",
+        "35",
+        Some("extendedKeyUsage=anyExtendedKeyUsage"),
+    );
+    pki.issue(
+        "leaf_nsclient",
+        "netscape client",
+        "inter",
+        "3650",
+        "36",
+        Some("nsCertType=client"),
+    );
+    pki.issue(
+        "leaf_kuenc",
+        "key encipherment only",
+        "inter",
+        "3650",
+        "37",
+        Some("keyUsage=keyEncipherment"),
+    );
     // CRLs.
     pki.crl("crl_inter", "inter", &[], "48");
     pki.crl("crl_inter_revoked", "inter", &["leaf"], "48");
