@@ -9,11 +9,20 @@ use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::FromDer;
 use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo, X509Name};
 
+use super::ncons::{Constraints, GName, Names};
+
 /// A name in OpenSSL's canonical form (`x509_name_canon`): per RDN, each
 /// attribute's OID and either its case-folded, space-collapsed text (string
 /// types) or its raw DER. `X509_NAME_cmp` compares exactly this.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct CanonName(Vec<Vec<(String, Vec<u8>)>>);
+
+impl CanonName {
+    /// `nc_dn`: `base` is a leading part of this name.
+    pub(crate) fn starts_with(&self, base: &CanonName) -> bool {
+        self.0.starts_with(&base.0)
+    }
+}
 
 /// `notAfter` of 99991231235959Z: RFC 5280's "no well-defined expiration",
 /// which OpenSSL never reports as expired.
@@ -157,6 +166,9 @@ pub(crate) struct Cert {
     pub(crate) self_signed: bool,
     /// A bare anchor from webpki-roots: trusted, CA, no validity period.
     pub(crate) bare_anchor: bool,
+    /// The names name constraints apply to.
+    pub(crate) names: Names,
+    pub(crate) name_constraints: Option<Constraints>,
 }
 
 /// Extensions `X509_supported_extension` knows; any other critical one makes
@@ -217,6 +229,8 @@ impl Cert {
             invalid: false,
             self_signed: false,
             bare_anchor: false,
+            names: Names::from_subject(&tbs.subject),
+            name_constraints: None,
         };
         for ext in tbs.extensions() {
             let oid = ext.oid.to_id_string();
@@ -289,6 +303,12 @@ impl Cert {
                             .collect(),
                     );
                 }
+                ParsedExtension::SubjectAlternativeName(san) => {
+                    cert.names.sans = san.general_names.iter().map(GName::from_parsed).collect();
+                }
+                ParsedExtension::NameConstraints(nc) => {
+                    cert.name_constraints = Some(Constraints::from_parsed(nc));
+                }
                 ParsedExtension::ParseError { .. } => cert.invalid = true,
                 _ => {}
             }
@@ -307,7 +327,17 @@ impl Cert {
         let spki_der = der_sequence(anchor.subject_public_key_info.as_ref());
         let (_, key) = SubjectPublicKeyInfo::from_der(&spki_der).ok()?;
         let subject = canon_name(&name);
+        let name_constraints = match &anchor.name_constraints {
+            None => None,
+            Some(nc) => {
+                let der = der_sequence(nc.as_ref());
+                let (_, parsed) = x509_parser::extensions::NameConstraints::from_der(&der).ok()?;
+                Some(Constraints::from_parsed(&parsed))
+            }
+        };
         Some(Cert {
+            names: Names::from_subject(&name),
+            name_constraints,
             der: None,
             subject_der: subject_der.clone(),
             issuer: subject.clone(),

@@ -107,6 +107,7 @@ pub fn verify_chain_report(
         ctx.check_revocation(store.crls());
     }
     ctx.internal_verify();
+    ctx.check_name_constraints();
     VerifyReport {
         errors: ctx.errors,
         chain: ctx.chain.iter().filter_map(|c| c.der.clone()).collect(),
@@ -404,6 +405,25 @@ impl<'a> Ctx<'a> {
             score |= SCORE_SCOPE;
         }
         Some((score, issuer))
+    }
+
+    /// `check_name_constraints`: each certificate (self-issued intermediates
+    /// excepted) against the constraints of every certificate above it.
+    fn check_name_constraints(&mut self) {
+        let num = self.chain.len();
+        for i in (0..num).rev() {
+            let x = self.chain[i];
+            if i != 0 && x.self_issued {
+                continue;
+            }
+            for j in (i + 1..num).rev() {
+                if let Some(nc) = &self.chain[j].name_constraints {
+                    if let Err(e) = super::ncons::check(&x.names, nc, i == 0) {
+                        self.fail(e, i);
+                    }
+                }
+            }
+        }
     }
 
     /// `internal_verify`: signatures from the top down, then each

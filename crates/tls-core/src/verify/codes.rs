@@ -61,6 +61,14 @@ pub enum X509Error {
     UnhandledCriticalCrlExtension,
     /// `X509_V_ERR_DIFFERENT_CRL_SCOPE` (44).
     DifferentCrlScope,
+    /// `X509_V_ERR_PERMITTED_VIOLATION` (47).
+    PermittedViolation,
+    /// `X509_V_ERR_EXCLUDED_VIOLATION` (48).
+    ExcludedViolation,
+    /// `X509_V_ERR_UNSUPPORTED_CONSTRAINT_TYPE` (51).
+    UnsupportedConstraintType,
+    /// `X509_V_ERR_UNSUPPORTED_NAME_SYNTAX` (53).
+    UnsupportedNameSyntax,
     /// `X509_V_ERR_EE_KEY_TOO_SMALL` (66).
     EeKeyTooSmall,
     /// `X509_V_ERR_CA_KEY_TOO_SMALL` (67).
@@ -71,7 +79,7 @@ pub enum X509Error {
 
 impl X509Error {
     /// Every variant, for documentation and tests.
-    pub const ALL: [X509Error; 28] = [
+    pub const ALL: [X509Error; 32] = [
         X509Error::Unspecified,
         X509Error::UnableToGetIssuerCert,
         X509Error::UnableToGetCrl,
@@ -97,6 +105,10 @@ impl X509Error {
         X509Error::KeyUsageNoCrlSign,
         X509Error::UnhandledCriticalCrlExtension,
         X509Error::DifferentCrlScope,
+        X509Error::PermittedViolation,
+        X509Error::ExcludedViolation,
+        X509Error::UnsupportedConstraintType,
+        X509Error::UnsupportedNameSyntax,
         X509Error::EeKeyTooSmall,
         X509Error::CaKeyTooSmall,
         X509Error::CaMdTooWeak,
@@ -130,6 +142,10 @@ impl X509Error {
             X509Error::KeyUsageNoCrlSign => 35,
             X509Error::UnhandledCriticalCrlExtension => 36,
             X509Error::DifferentCrlScope => 44,
+            X509Error::PermittedViolation => 47,
+            X509Error::ExcludedViolation => 48,
+            X509Error::UnsupportedConstraintType => 51,
+            X509Error::UnsupportedNameSyntax => 53,
             X509Error::EeKeyTooSmall => 66,
             X509Error::CaKeyTooSmall => 67,
             X509Error::CaMdTooWeak => 68,
@@ -164,6 +180,10 @@ impl X509Error {
             X509Error::KeyUsageNoCrlSign => "KEYUSAGE_NO_CRL_SIGN",
             X509Error::UnhandledCriticalCrlExtension => "UNHANDLED_CRITICAL_CRL_EXTENSION",
             X509Error::DifferentCrlScope => "DIFFERENT_CRL_SCOPE",
+            X509Error::PermittedViolation => "PERMITTED_VIOLATION",
+            X509Error::ExcludedViolation => "EXCLUDED_VIOLATION",
+            X509Error::UnsupportedConstraintType => "UNSUPPORTED_CONSTRAINT_TYPE",
+            X509Error::UnsupportedNameSyntax => "UNSUPPORTED_NAME_SYNTAX",
             X509Error::EeKeyTooSmall => "EE_KEY_TOO_SMALL",
             X509Error::CaKeyTooSmall => "CA_KEY_TOO_SMALL",
             X509Error::CaMdTooWeak => "CA_MD_TOO_WEAK",
@@ -199,6 +219,10 @@ impl X509Error {
             X509Error::KeyUsageNoCrlSign => "key usage does not include CRL signing",
             X509Error::UnhandledCriticalCrlExtension => "unhandled critical CRL extension",
             X509Error::DifferentCrlScope => "Different CRL scope",
+            X509Error::PermittedViolation => "permitted subtree violation",
+            X509Error::ExcludedViolation => "excluded subtree violation",
+            X509Error::UnsupportedConstraintType => "unsupported name constraint type",
+            X509Error::UnsupportedNameSyntax => "unsupported or invalid name syntax",
             X509Error::EeKeyTooSmall => "EE certificate key too weak",
             X509Error::CaKeyTooSmall => "CA certificate key too weak",
             X509Error::CaMdTooWeak => "CA signature digest algorithm too weak",
@@ -216,6 +240,10 @@ impl X509Error {
             | X509Error::KeyUsageNoCrlSign
             | X509Error::UnhandledCriticalCrlExtension
             | X509Error::DifferentCrlScope
+            | X509Error::PermittedViolation
+            | X509Error::ExcludedViolation
+            | X509Error::UnsupportedConstraintType
+            | X509Error::UnsupportedNameSyntax
             | X509Error::EeKeyTooSmall
             | X509Error::CaKeyTooSmall
             | X509Error::CaMdTooWeak

@@ -12,6 +12,7 @@ mod chain;
 mod codes;
 mod crl;
 pub mod danger;
+mod ncons;
 mod rustls_adapters;
 mod store;
 

@@ -622,6 +622,71 @@ pub(crate) fn build_pki(pki: &Pki) {
         "37",
         Some("keyUsage=keyEncipherment"),
     );
+    // Name constraints on a root and on an intermediate.
+    pki.self_signed(
+        "nc_root",
+        "Constrained Root",
+        "3650",
+        &[
+            "basicConstraints=critical,CA:TRUE",
+            "nameConstraints=critical,permitted;DNS:allowed.test,permitted;IP:10.0.0.0/255.0.0.0,permitted;email:.allowed.test,excluded;DNS:bad.allowed.test",
+        ],
+    );
+    let nc_leaf = |name: &str, cn: &str, serial: &str, san: &str| {
+        pki.issue(
+            name,
+            cn,
+            "nc_root",
+            "3650",
+            serial,
+            Some(&format!("subjectAltName={san}")),
+        );
+    };
+    nc_leaf(
+        "leaf_nc_ok",
+        "www.allowed.test",
+        "40",
+        "DNS:www.allowed.test,IP:10.1.2.3,email:a@x.allowed.test",
+    );
+    nc_leaf("leaf_nc_dns", "evil.test", "41", "DNS:evil.test");
+    nc_leaf(
+        "leaf_nc_excluded",
+        "x.bad.allowed.test",
+        "42",
+        "DNS:x.bad.allowed.test",
+    );
+    nc_leaf("leaf_nc_ip", "ip", "43", "IP:192.168.1.1");
+    nc_leaf("leaf_nc_email", "mail", "44", "email:a@evil.test");
+    nc_leaf("leaf_nc_cn", "host.evil.test", "45", "DNS:www.allowed.test");
+    nc_leaf("leaf_nc_cn_nodns", "host.evil.test", "50", "IP:10.1.2.3");
+    nc_leaf("leaf_nc_cn_ok", "host.allowed.test", "51", "IP:10.1.2.4");
+    nc_leaf("leaf_nc_uri", "uri", "46", "URI:https://www.allowed.test/");
+    pki.issue(
+        "inter_nc",
+        "Constrained Inter",
+        "root",
+        "3650",
+        "47",
+        Some(&format!(
+            "{ca_ext}\nnameConstraints=critical,permitted;DNS:inter.test"
+        )),
+    );
+    pki.issue(
+        "leaf_internc_ok",
+        "a.inter.test",
+        "inter_nc",
+        "3650",
+        "48",
+        Some("subjectAltName=DNS:a.inter.test"),
+    );
+    pki.issue(
+        "leaf_internc_bad",
+        "a.other.test",
+        "inter_nc",
+        "3650",
+        "49",
+        Some("subjectAltName=DNS:a.other.test"),
+    );
     // CRLs.
     pki.crl("crl_inter", "inter", &[], "48");
     pki.crl("crl_inter_revoked", "inter", &["leaf"], "48");
