@@ -191,3 +191,50 @@ fn bare_trust_anchors() {
         Err("UNABLE_TO_GET_ISSUER_CERT_LOCALLY")
     );
 }
+
+/// A bare anchor's name constraints are enforced.
+#[test]
+fn bare_trust_anchor_name_constraints() {
+    let root_key = KeyPair::generate().expect("key");
+    let mut root_params = CertificateParams::new(Vec::<String>::new()).expect("params");
+    root_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    root_params
+        .distinguished_name
+        .push(DnType::CommonName, "NC Anchor");
+    root_params.name_constraints = Some(rcgen::NameConstraints {
+        permitted_subtrees: vec![rcgen::GeneralSubtree::DnsName("allowed.test".to_owned())],
+        excluded_subtrees: vec![],
+    });
+    let root = root_params.self_signed(&root_key).expect("root");
+    let issuer = Issuer::from_params(&root_params, &root_key);
+    let leaf_for = |dns: &str| {
+        let key = KeyPair::generate().expect("key");
+        let mut p = CertificateParams::new(vec![dns.to_owned()]).expect("params");
+        p.distinguished_name.push(DnType::CommonName, dns);
+        p.signed_by(&key, &issuer).expect("leaf").der().clone()
+    };
+    let anchor = webpki::anchor_from_trusted_cert(root.der())
+        .expect("anchor")
+        .to_owned();
+    assert!(anchor.name_constraints.is_some());
+    let store = TrustStore::from_trust_anchors([&anchor]);
+    let now = UnixTime::since_unix_epoch(Duration::from_secs(1_800_000_000));
+    let ok = tls_core::verify::verify_chain(
+        &leaf_for("www.allowed.test"),
+        &[],
+        &store,
+        Purpose::ServerAuth,
+        now,
+    );
+    assert!(ok.is_ok(), "{ok:?}");
+    let bad = tls_core::verify::verify_chain(
+        &leaf_for("www.evil.test"),
+        &[],
+        &store,
+        Purpose::ServerAuth,
+        now,
+    )
+    .expect_err("outside the anchor's constraints");
+    assert_eq!(bad.reason, tls_core::verify::X509Error::PermittedViolation);
+    assert_eq!(bad.code, "UNSPECIFIED");
+}

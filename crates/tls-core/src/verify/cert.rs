@@ -330,7 +330,13 @@ impl Cert {
         let name_constraints = match &anchor.name_constraints {
             None => None,
             Some(nc) => {
-                let der = der_sequence(nc.as_ref());
+                // webpki gives the SEQUENCE's contents (starting [0] or [1]);
+                // accept a whole SEQUENCE too.
+                let der = if nc.as_ref().first() == Some(&0x30) {
+                    nc.as_ref().to_vec()
+                } else {
+                    der_sequence(nc.as_ref())
+                };
                 let (_, parsed) = x509_parser::extensions::NameConstraints::from_der(&der).ok()?;
                 Some(Constraints::from_parsed(&parsed))
             }
