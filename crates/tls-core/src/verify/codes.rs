@@ -218,7 +218,7 @@ impl X509Error {
             X509Error::UnhandledCriticalExtension => "unhandled critical extension",
             X509Error::KeyUsageNoCrlSign => "key usage does not include CRL signing",
             X509Error::UnhandledCriticalCrlExtension => "unhandled critical CRL extension",
-            X509Error::DifferentCrlScope => "Different CRL scope",
+            X509Error::DifferentCrlScope => "different CRL scope",
             X509Error::PermittedViolation => "permitted subtree violation",
             X509Error::ExcludedViolation => "excluded subtree violation",
             X509Error::UnsupportedConstraintType => "unsupported name constraint type",

@@ -118,13 +118,29 @@ impl Pki {
 
     /// A CRL from `issuer` revoking the given certificates.
     pub(crate) fn crl(&self, name: &str, issuer: &str, revoke: &[&str], hours: &str) {
+        self.crl_with(name, issuer, revoke, hours, None);
+    }
+
+    /// A CRL with `exts` (an OpenSSL extension section body) as its CRL
+    /// extensions.
+    pub(crate) fn crl_with(
+        &self,
+        name: &str,
+        issuer: &str,
+        revoke: &[&str],
+        hours: &str,
+        exts: Option<&str>,
+    ) {
         let db = format!("{name}.index");
         self.write(&db, "");
         self.write(
             &format!("{name}.cnf"),
             &format!(
                 "[ca]\ndefault_ca = d\n[d]\ndatabase = {db}\ndefault_md = sha256\n\
-                 crlnumber = {name}.num\n"
+                 crlnumber = {name}.num\n{}",
+                exts.map_or(String::new(), |e| format!(
+                    "crl_extensions = crlext\n[crlext]\n{e}\n"
+                ))
             ),
         );
         self.write(&format!("{name}.num"), "01\n");
@@ -694,5 +710,48 @@ pub(crate) fn build_pki(pki: &Pki) {
     pki.crl("crl_root_revoked", "root", &["inter"], "48");
     pki.crl("crl_inter_short", "inter", &[], "1");
     pki.crl("crl_ss", "ss_ca", &[], "48");
+    // Issuing distribution points: scope and extended-support cases.
+    pki.crl_with(
+        "crl_inter_idp_uri",
+        "inter",
+        &[],
+        "48",
+        Some("issuingDistributionPoint=critical,fullname:URI:http://crl.test/inter.crl"),
+    );
+    pki.crl_with(
+        "crl_root_onlyuser",
+        "root",
+        &[],
+        "48",
+        Some("issuingDistributionPoint=critical,onlyuser:TRUE"),
+    );
+    pki.crl_with(
+        "crl_root_onlyca",
+        "root",
+        &[],
+        "48",
+        Some("issuingDistributionPoint=critical,onlyCA:TRUE"),
+    );
+    pki.crl_with(
+        "crl_inter_reasons",
+        "inter",
+        &[],
+        "48",
+        Some("issuingDistributionPoint=critical,onlysomereasons:keyCompromise"),
+    );
+    pki.crl_with(
+        "crl_inter_akid",
+        "inter",
+        &["leaf"],
+        "48",
+        Some("authorityKeyIdentifier=keyid:always"),
+    );
+    pki.crl_with(
+        "crl_inter_critical",
+        "inter",
+        &[],
+        "48",
+        Some("1.2.3.4.5=critical,ASN1:NULL"),
+    );
     pki.tamper("crl_inter", "crl_inter_tampered", true);
 }
