@@ -51,8 +51,6 @@ pub enum X509Error {
     InvalidPurpose,
     /// `X509_V_ERR_KEYUSAGE_NO_CERTSIGN` (32).
     KeyUsageNoCertSign,
-    /// `X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER` (33).
-    UnableToGetCrlIssuer,
     /// `X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION` (34).
     UnhandledCriticalExtension,
     /// `X509_V_ERR_KEYUSAGE_NO_CRL_SIGN` (35).
@@ -79,7 +77,7 @@ pub enum X509Error {
 
 impl X509Error {
     /// Every variant, for documentation and tests.
-    pub const ALL: [X509Error; 32] = [
+    pub const ALL: [X509Error; 31] = [
         X509Error::Unspecified,
         X509Error::UnableToGetIssuerCert,
         X509Error::UnableToGetCrl,
@@ -100,7 +98,6 @@ impl X509Error {
         X509Error::PathLengthExceeded,
         X509Error::InvalidPurpose,
         X509Error::KeyUsageNoCertSign,
-        X509Error::UnableToGetCrlIssuer,
         X509Error::UnhandledCriticalExtension,
         X509Error::KeyUsageNoCrlSign,
         X509Error::UnhandledCriticalCrlExtension,
@@ -137,7 +134,6 @@ impl X509Error {
             X509Error::PathLengthExceeded => 25,
             X509Error::InvalidPurpose => 26,
             X509Error::KeyUsageNoCertSign => 32,
-            X509Error::UnableToGetCrlIssuer => 33,
             X509Error::UnhandledCriticalExtension => 34,
             X509Error::KeyUsageNoCrlSign => 35,
             X509Error::UnhandledCriticalCrlExtension => 36,
@@ -175,7 +171,6 @@ impl X509Error {
             X509Error::PathLengthExceeded => "PATH_LENGTH_EXCEEDED",
             X509Error::InvalidPurpose => "INVALID_PURPOSE",
             X509Error::KeyUsageNoCertSign => "KEYUSAGE_NO_CERTSIGN",
-            X509Error::UnableToGetCrlIssuer => "UNABLE_TO_GET_CRL_ISSUER",
             X509Error::UnhandledCriticalExtension => "UNHANDLED_CRITICAL_EXTENSION",
             X509Error::KeyUsageNoCrlSign => "KEYUSAGE_NO_CRL_SIGN",
             X509Error::UnhandledCriticalCrlExtension => "UNHANDLED_CRITICAL_CRL_EXTENSION",
@@ -214,7 +209,6 @@ impl X509Error {
             X509Error::PathLengthExceeded => "path length constraint exceeded",
             X509Error::InvalidPurpose => "unsuitable certificate purpose",
             X509Error::KeyUsageNoCertSign => "key usage does not include certificate signing",
-            X509Error::UnableToGetCrlIssuer => "unable to get CRL issuer certificate",
             X509Error::UnhandledCriticalExtension => "unhandled critical extension",
             X509Error::KeyUsageNoCrlSign => "key usage does not include CRL signing",
             X509Error::UnhandledCriticalCrlExtension => "unhandled critical CRL extension",
@@ -235,7 +229,6 @@ impl X509Error {
     pub fn node_code(self) -> &'static str {
         match self {
             X509Error::KeyUsageNoCertSign
-            | X509Error::UnableToGetCrlIssuer
             | X509Error::UnhandledCriticalExtension
             | X509Error::KeyUsageNoCrlSign
             | X509Error::UnhandledCriticalCrlExtension
