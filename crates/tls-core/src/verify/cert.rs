@@ -409,7 +409,8 @@ impl Cert {
         if self.bare_anchor {
             return 1;
         }
-        if self.ku_rejects(ku::KEY_CERT_SIGN) {
+        // X509_check_ca: undecodable extensions make it "not a CA".
+        if self.invalid || self.ku_rejects(ku::KEY_CERT_SIGN) {
             return 0;
         }
         if self.bcons {

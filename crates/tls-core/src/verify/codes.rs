@@ -17,8 +17,6 @@ pub enum X509Error {
     UnableToGetIssuerCert,
     /// `X509_V_ERR_UNABLE_TO_GET_CRL` (3).
     UnableToGetCrl,
-    /// `X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY` (6).
-    UnableToDecodeIssuerPublicKey,
     /// `X509_V_ERR_CERT_SIGNATURE_FAILURE` (7).
     CertSignatureFailure,
     /// `X509_V_ERR_CRL_SIGNATURE_FAILURE` (8).
@@ -77,11 +75,10 @@ pub enum X509Error {
 
 impl X509Error {
     /// Every variant, for documentation and tests.
-    pub const ALL: [X509Error; 31] = [
+    pub const ALL: [X509Error; 30] = [
         X509Error::Unspecified,
         X509Error::UnableToGetIssuerCert,
         X509Error::UnableToGetCrl,
-        X509Error::UnableToDecodeIssuerPublicKey,
         X509Error::CertSignatureFailure,
         X509Error::CrlSignatureFailure,
         X509Error::CertNotYetValid,
@@ -117,7 +114,6 @@ impl X509Error {
             X509Error::Unspecified => 1,
             X509Error::UnableToGetIssuerCert => 2,
             X509Error::UnableToGetCrl => 3,
-            X509Error::UnableToDecodeIssuerPublicKey => 6,
             X509Error::CertSignatureFailure => 7,
             X509Error::CrlSignatureFailure => 8,
             X509Error::CertNotYetValid => 9,
@@ -154,7 +150,6 @@ impl X509Error {
             X509Error::Unspecified => "UNSPECIFIED",
             X509Error::UnableToGetIssuerCert => "UNABLE_TO_GET_ISSUER_CERT",
             X509Error::UnableToGetCrl => "UNABLE_TO_GET_CRL",
-            X509Error::UnableToDecodeIssuerPublicKey => "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY",
             X509Error::CertSignatureFailure => "CERT_SIGNATURE_FAILURE",
             X509Error::CrlSignatureFailure => "CRL_SIGNATURE_FAILURE",
             X509Error::CertNotYetValid => "CERT_NOT_YET_VALID",
@@ -192,7 +187,6 @@ impl X509Error {
             X509Error::Unspecified => "unspecified certificate verification error",
             X509Error::UnableToGetIssuerCert => "unable to get issuer certificate",
             X509Error::UnableToGetCrl => "unable to get certificate CRL",
-            X509Error::UnableToDecodeIssuerPublicKey => "unable to decode issuer public key",
             X509Error::CertSignatureFailure => "certificate signature failure",
             X509Error::CrlSignatureFailure => "CRL signature failure",
             X509Error::CertNotYetValid => "certificate is not yet valid",
