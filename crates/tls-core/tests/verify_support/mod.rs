@@ -703,6 +703,74 @@ pub(crate) fn build_pki(pki: &Pki) {
         "49",
         Some("subjectAltName=DNS:a.other.test"),
     );
+    // Ed25519 and RSA-PSS signatures.
+    pki.openssl(&["genpkey", "-algorithm", "ED25519", "-out", "edroot.key"]);
+    pki.openssl(&[
+        "req",
+        "-x509",
+        "-new",
+        "-config",
+        "req.cnf",
+        "-key",
+        "edroot.key",
+        "-subj",
+        "/CN=Ed Root",
+        "-days",
+        "3650",
+        "-out",
+        "edroot.pem",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+    ]);
+    pki.openssl(&[
+        "req",
+        "-new",
+        "-config",
+        "req.cnf",
+        "-key",
+        "leaf.key",
+        "-subj",
+        "/CN=ed leaf",
+        "-out",
+        "leaf_ed.csr",
+    ]);
+    pki.openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf_ed.csr",
+        "-CA",
+        "edroot.pem",
+        "-CAkey",
+        "edroot.key",
+        "-set_serial",
+        "60",
+        "-days",
+        "3650",
+        "-out",
+        "leaf_ed.pem",
+    ]);
+    pki.openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf_ed.csr",
+        "-CA",
+        "rsaroot.pem",
+        "-CAkey",
+        "rsaroot.key",
+        "-set_serial",
+        "61",
+        "-days",
+        "3650",
+        "-sha256",
+        "-sigopt",
+        "rsa_padding_mode:pss",
+        "-sigopt",
+        "rsa_pss_saltlen:32",
+        "-out",
+        "leaf_pss.pem",
+    ]);
     // CRLs.
     pki.crl("crl_inter", "inter", &[], "48");
     pki.crl("crl_inter_revoked", "inter", &["leaf"], "48");
