@@ -9,11 +9,20 @@ use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::FromDer;
 use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo, X509Name};
 
+use super::ncons::{Constraints, GName, Names};
+
 /// A name in OpenSSL's canonical form (`x509_name_canon`): per RDN, each
 /// attribute's OID and either its case-folded, space-collapsed text (string
 /// types) or its raw DER. `X509_NAME_cmp` compares exactly this.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct CanonName(Vec<Vec<(String, Vec<u8>)>>);
+
+impl CanonName {
+    /// `nc_dn`: `base` is a leading part of this name.
+    pub(crate) fn starts_with(&self, base: &CanonName) -> bool {
+        self.0.starts_with(&base.0)
+    }
+}
 
 /// `notAfter` of 99991231235959Z: RFC 5280's "no well-defined expiration",
 /// which OpenSSL never reports as expired.
@@ -37,6 +46,32 @@ pub(crate) enum KeyKind {
 pub(crate) struct Spki {
     pub(crate) kind: KeyKind,
     pub(crate) key: Vec<u8>,
+    /// RSA modulus length in bits (0 for other keys).
+    pub(crate) rsa_bits: usize,
+}
+
+impl Spki {
+    /// Whether the key meets security level 1 (80 bits), the level OpenSSL
+    /// applies in Node (`check_key_level`): RSA needs 1024 bits; the curves
+    /// ring supports all exceed it; unknown key types are not judged.
+    pub(crate) fn meets_level1(&self) -> bool {
+        match self.kind {
+            KeyKind::Rsa | KeyKind::RsaPss => self.rsa_bits >= 1024,
+            _ => true,
+        }
+    }
+}
+
+/// Whether a signature algorithm meets security level 1 (`check_sig_level`):
+/// OpenSSL rates SHA-1 at 63 bits and MD5 at 39, below the 80 required.
+pub(crate) fn sig_meets_level1(signed: &Signed) -> bool {
+    !matches!(
+        signed.alg.as_str(),
+        "1.2.840.113549.1.1.4"
+            | "1.2.840.113549.1.1.5"
+            | "1.2.840.10045.4.1"
+            | "1.2.840.113549.1.1.2"
+    )
 }
 
 /// A signed structure (certificate or CRL): the signed bytes and signature.
@@ -75,6 +110,7 @@ pub(crate) struct Xku {
 }
 
 /// Netscape certificate type bits.
+#[allow(clippy::struct_excessive_bools)] // one bool per bit OpenSSL tests
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct NsCert {
     pub(crate) ssl_client: bool,
@@ -93,6 +129,7 @@ pub(crate) mod ku {
 }
 
 /// A certificate (or a bare trust anchor) as the verifier sees it.
+#[allow(clippy::struct_excessive_bools)] // mirrors OpenSSL's EXFLAG_* bits
 #[derive(Clone, Debug)]
 pub(crate) struct Cert {
     /// `None` for a webpki-roots anchor, which has only a subject and key.
@@ -114,7 +151,7 @@ pub(crate) struct Cert {
     pub(crate) pathlen: Option<u32>,
     pub(crate) key_usage: Option<u16>,
     pub(crate) xku: Option<Xku>,
-    pub(crate) ns_cert: Option<NsCert>,
+    pub(crate) netscape: Option<NsCert>,
     pub(crate) skid: Option<Vec<u8>>,
     pub(crate) akid: Option<Akid>,
     pub(crate) crldp: Option<Vec<DistPoint>>,
@@ -129,6 +166,9 @@ pub(crate) struct Cert {
     pub(crate) self_signed: bool,
     /// A bare anchor from webpki-roots: trusted, CA, no validity period.
     pub(crate) bare_anchor: bool,
+    /// The names name constraints apply to.
+    pub(crate) names: Names,
+    pub(crate) name_constraints: Option<Constraints>,
 }
 
 /// Extensions `X509_supported_extension` knows; any other critical one makes
@@ -181,7 +221,7 @@ impl Cert {
             pathlen: None,
             key_usage: None,
             xku: None,
-            ns_cert: None,
+            netscape: None,
             skid: None,
             akid: None,
             crldp: None,
@@ -189,6 +229,8 @@ impl Cert {
             invalid: false,
             self_signed: false,
             bare_anchor: false,
+            names: Names::from_subject(&tbs.subject),
+            name_constraints: None,
         };
         for ext in tbs.extensions() {
             let oid = ext.oid.to_id_string();
@@ -215,7 +257,7 @@ impl Cert {
                     });
                 }
                 ParsedExtension::NSCertType(n) => {
-                    cert.ns_cert = Some(NsCert {
+                    cert.netscape = Some(NsCert {
                         ssl_client: n.ssl_client(),
                         ssl_server: n.ssl_server(),
                         ssl_ca: n.ssl_ca(),
@@ -261,6 +303,12 @@ impl Cert {
                             .collect(),
                     );
                 }
+                ParsedExtension::SubjectAlternativeName(san) => {
+                    cert.names.sans = san.general_names.iter().map(GName::from_parsed).collect();
+                }
+                ParsedExtension::NameConstraints(nc) => {
+                    cert.name_constraints = Some(Constraints::from_parsed(nc));
+                }
                 ParsedExtension::ParseError { .. } => cert.invalid = true,
                 _ => {}
             }
@@ -279,7 +327,23 @@ impl Cert {
         let spki_der = der_sequence(anchor.subject_public_key_info.as_ref());
         let (_, key) = SubjectPublicKeyInfo::from_der(&spki_der).ok()?;
         let subject = canon_name(&name);
+        let name_constraints = match &anchor.name_constraints {
+            None => None,
+            Some(nc) => {
+                // webpki gives the SEQUENCE's contents (starting [0] or [1]);
+                // accept a whole SEQUENCE too.
+                let der = if nc.as_ref().first() == Some(&0x30) {
+                    nc.as_ref().to_vec()
+                } else {
+                    der_sequence(nc.as_ref())
+                };
+                let (_, parsed) = x509_parser::extensions::NameConstraints::from_der(&der).ok()?;
+                Some(Constraints::from_parsed(&parsed))
+            }
+        };
         Some(Cert {
+            names: Names::from_subject(&name),
+            name_constraints,
             der: None,
             subject_der: subject_der.clone(),
             issuer: subject.clone(),
@@ -295,7 +359,7 @@ impl Cert {
             pathlen: None,
             key_usage: None,
             xku: None,
-            ns_cert: None,
+            netscape: None,
             skid: None,
             akid: None,
             crldp: None,
@@ -323,15 +387,18 @@ impl Cert {
 
     /// `ossl_x509_check_cert_time` without the callback: within validity.
     pub(crate) fn time_ok(&self, now: i64) -> bool {
-        let nb_ok = self.not_before.is_none_or(|nb| now >= nb);
-        let na_ok = self.not_after.is_none_or(|na| na == NO_EXPIRY || now <= na);
-        nb_ok && na_ok
+        let started = self.not_before.is_none_or(|nb| now >= nb);
+        let not_ended = self.not_after.is_none_or(|na| na == NO_EXPIRY || now < na);
+        started && not_ended
     }
 
-    /// Whether `now` is before notBefore / after notAfter.
+    /// Whether `now` is before notBefore / at or after notAfter (OpenSSL
+    /// 3.0's `X509_cmp_time` treats the notAfter second itself as expired).
     pub(crate) fn time_errors(&self, now: i64) -> (bool, bool) {
         let not_yet = self.not_before.is_some_and(|nb| now < nb);
-        let expired = self.not_after.is_some_and(|na| na != NO_EXPIRY && now > na);
+        let expired = self
+            .not_after
+            .is_some_and(|na| na != NO_EXPIRY && now >= na);
         (not_yet, expired)
     }
 
@@ -342,7 +409,8 @@ impl Cert {
         if self.bare_anchor {
             return 1;
         }
-        if self.ku_rejects(ku::KEY_CERT_SIGN) {
+        // X509_check_ca: undecodable extensions make it "not a CA".
+        if self.invalid || self.ku_rejects(ku::KEY_CERT_SIGN) {
             return 0;
         }
         if self.bcons {
@@ -352,7 +420,7 @@ impl Cert {
             3
         } else if self.key_usage.is_some() {
             4
-        } else if self.ns_cert.is_some_and(|n| n.any_ca) {
+        } else if self.netscape.is_some_and(|n| n.any_ca) {
             5
         } else {
             0
@@ -495,9 +563,19 @@ fn spki(info: &SubjectPublicKeyInfo<'_>) -> Spki {
         "1.3.101.112" => KeyKind::Ed25519,
         _ => KeyKind::Unknown,
     };
+    let rsa_bits = match info.parsed() {
+        Ok(x509_parser::public_key::PublicKey::RSA(rsa)) => {
+            let m: &[u8] = rsa.modulus;
+            let m = &m[m.iter().take_while(|&&b| b == 0).count()..];
+            m.first()
+                .map_or(0, |&b| (m.len() - 1) * 8 + (8 - b.leading_zeros() as usize))
+        }
+        _ => 0,
+    };
     Spki {
         kind,
         key: info.subject_public_key.data.to_vec(),
+        rsa_bits,
     }
 }
 
@@ -558,17 +636,14 @@ pub(crate) fn canon_name(name: &X509Name<'_>) -> CanonName {
                                 .collect(),
                             _ => None,
                         };
-                        let bytes = match text {
-                            Some(t) => {
-                                let mut v = vec![0u8];
-                                v.extend(canon_text(&t).into_bytes());
-                                v
-                            }
-                            None => {
-                                let mut v = vec![1u8, tag as u8];
-                                v.extend_from_slice(value.data);
-                                v
-                            }
+                        let bytes = if let Some(t) = text {
+                            let mut v = vec![0u8];
+                            v.extend(canon_text(&t).into_bytes());
+                            v
+                        } else {
+                            let mut v = vec![1u8, tag as u8];
+                            v.extend_from_slice(value.data);
+                            v
                         };
                         (oid, bytes)
                     })

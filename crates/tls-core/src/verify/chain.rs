@@ -11,7 +11,7 @@
 
 use rustls_pki_types::{CertificateDer, UnixTime};
 
-use super::cert::{ku, likely_issued, verify_signature, Cert};
+use super::cert::{ku, likely_issued, sig_meets_level1, verify_signature, Cert};
 use super::codes::{VerifyError, X509Error};
 use super::crl::Crl;
 use super::store::TrustStore;
@@ -96,12 +96,18 @@ pub fn verify_chain_report(
         errors: Vec::new(),
         now,
     };
+    // x509_verify_x509: a weak peer key is reported before anything else.
+    if !leaf.spki.meets_level1() {
+        ctx.fail(X509Error::EeKeyTooSmall, 0);
+    }
     ctx.build_chain(&untrusted, store);
     ctx.check_extensions(purpose);
+    ctx.check_auth_level();
     if store.checks_revocation() {
         ctx.check_revocation(store.crls());
     }
     ctx.internal_verify();
+    ctx.check_name_constraints();
     VerifyReport {
         errors: ctx.errors,
         chain: ctx.chain.iter().filter_map(|c| c.der.clone()).collect(),
@@ -293,6 +299,22 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// `check_auth_level` at security level 1 (OpenSSL's default, which Node
+    /// keeps): issuer keys of at least 80 bits, and no SHA-1/MD5 signatures
+    /// below the trust anchor.
+    fn check_auth_level(&mut self) {
+        let num = self.chain.len();
+        for i in 0..num {
+            let x = self.chain[i];
+            if i > 0 && !x.spki.meets_level1() {
+                self.fail(X509Error::CaKeyTooSmall, i);
+            }
+            if i + 1 < num && x.signed.as_ref().is_some_and(|s| !sig_meets_level1(s)) {
+                self.fail(X509Error::CaMdTooWeak, i);
+            }
+        }
+    }
+
     /// `check_revocation` with `X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL`.
     fn check_revocation(&mut self, crls: &[Crl]) {
         let num = self.chain.len();
@@ -303,10 +325,9 @@ impl<'a> Ctx<'a> {
 
     /// `check_cert_crl` for the certificate at `depth`.
     fn check_cert_crl(&mut self, depth: usize, crls: &[Crl]) {
+        // OpenSSL 3.0 checks self-signed certificates too (the skip for
+        // them came in later releases): a root needs a CRL of its own.
         let x = self.chain[depth];
-        if x.self_signed || x.bare_anchor {
-            return;
-        }
         // get_crl_sk: the best-scoring CRL, the newer on ties.
         let mut best: Option<(&Crl, u32, &Cert)> = None;
         for crl in crls {
@@ -386,6 +407,25 @@ impl<'a> Ctx<'a> {
         Some((score, issuer))
     }
 
+    /// `check_name_constraints`: each certificate (self-issued intermediates
+    /// excepted) against the constraints of every certificate above it.
+    fn check_name_constraints(&mut self) {
+        let num = self.chain.len();
+        for i in (0..num).rev() {
+            let x = self.chain[i];
+            if i != 0 && x.self_issued {
+                continue;
+            }
+            for j in (i + 1..num).rev() {
+                if let Some(nc) = &self.chain[j].name_constraints {
+                    if let Err(e) = super::ncons::check(&x.names, nc, i == 0) {
+                        self.fail(e, i);
+                    }
+                }
+            }
+        }
+    }
+
     /// `internal_verify`: signatures from the top down, then each
     /// certificate's validity period (the trust anchor's too).
     fn internal_verify(&mut self) {
@@ -406,13 +446,14 @@ impl<'a> Ctx<'a> {
                 if xi.ku_rejects(ku::KEY_CERT_SIGN) {
                     self.fail(X509Error::KeyUsageNoCertSign, issuer_idx);
                 }
-                match &xs.signed {
-                    Some(signed) if xi.spki.kind != super::cert::KeyKind::Unknown => {
-                        if !verify_signature(signed, &xi.spki) {
-                            self.fail(X509Error::CertSignatureFailure, n);
-                        }
-                    }
-                    _ => self.fail(X509Error::UnableToDecodeIssuerPublicKey, issuer_idx),
+                // Keys ring cannot use (DSA, other curves) fail here too:
+                // see docs/node-compat.md.
+                if !xs
+                    .signed
+                    .as_ref()
+                    .is_some_and(|s| verify_signature(s, &xi.spki))
+                {
+                    self.fail(X509Error::CertSignatureFailure, n);
                 }
             }
             let (not_yet, expired) = xs.time_errors(self.now);
@@ -454,7 +495,7 @@ fn crl_in_scope(crl: &Crl, x: &Cert) -> bool {
     for dp in x.crldp.iter().flatten() {
         let issuer_ok = match &dp.crl_issuer {
             None => true,
-            Some(names) => names.iter().any(|n| *n == crl.issuer),
+            Some(names) => names.contains(&crl.issuer),
         };
         if !issuer_ok {
             continue;
@@ -490,11 +531,11 @@ fn purpose_ok(x: &Cert, purpose: Purpose, require_ca: bool) -> bool {
     }
     if require_ca {
         let ca = x.check_ca();
-        return ca != 0 && (ca != 5 || x.ns_cert.is_some_and(|n| n.ssl_ca));
+        return ca != 0 && (ca != 5 || x.netscape.is_some_and(|n| n.ssl_ca));
     }
     match purpose {
         Purpose::ServerAuth => {
-            if x.ns_cert.is_some_and(|n| !n.ssl_server) {
+            if x.netscape.is_some_and(|n| !n.ssl_server) {
                 return false;
             }
             !x.ku_rejects(ku::DIGITAL_SIGNATURE | ku::KEY_ENCIPHERMENT | ku::KEY_AGREEMENT)
@@ -503,7 +544,7 @@ fn purpose_ok(x: &Cert, purpose: Purpose, require_ca: bool) -> bool {
             if x.ku_rejects(ku::DIGITAL_SIGNATURE | ku::KEY_AGREEMENT) {
                 return false;
             }
-            !x.ns_cert.is_some_and(|n| !n.ssl_client)
+            x.netscape.is_none_or(|n| n.ssl_client)
         }
     }
 }

@@ -17,8 +17,6 @@ pub enum X509Error {
     UnableToGetIssuerCert,
     /// `X509_V_ERR_UNABLE_TO_GET_CRL` (3).
     UnableToGetCrl,
-    /// `X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY` (6).
-    UnableToDecodeIssuerPublicKey,
     /// `X509_V_ERR_CERT_SIGNATURE_FAILURE` (7).
     CertSignatureFailure,
     /// `X509_V_ERR_CRL_SIGNATURE_FAILURE` (8).
@@ -43,7 +41,7 @@ pub enum X509Error {
     CertChainTooLong,
     /// `X509_V_ERR_CERT_REVOKED` (23).
     CertRevoked,
-    /// `X509_V_ERR_INVALID_CA` (24).
+    /// `X509_V_ERR_INVALID_CA` (79 in OpenSSL 3.0).
     InvalidCa,
     /// `X509_V_ERR_PATH_LENGTH_EXCEEDED` (25).
     PathLengthExceeded,
@@ -51,8 +49,6 @@ pub enum X509Error {
     InvalidPurpose,
     /// `X509_V_ERR_KEYUSAGE_NO_CERTSIGN` (32).
     KeyUsageNoCertSign,
-    /// `X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER` (33).
-    UnableToGetCrlIssuer,
     /// `X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION` (34).
     UnhandledCriticalExtension,
     /// `X509_V_ERR_KEYUSAGE_NO_CRL_SIGN` (35).
@@ -61,15 +57,28 @@ pub enum X509Error {
     UnhandledCriticalCrlExtension,
     /// `X509_V_ERR_DIFFERENT_CRL_SCOPE` (44).
     DifferentCrlScope,
+    /// `X509_V_ERR_PERMITTED_VIOLATION` (47).
+    PermittedViolation,
+    /// `X509_V_ERR_EXCLUDED_VIOLATION` (48).
+    ExcludedViolation,
+    /// `X509_V_ERR_UNSUPPORTED_CONSTRAINT_TYPE` (51).
+    UnsupportedConstraintType,
+    /// `X509_V_ERR_UNSUPPORTED_NAME_SYNTAX` (53).
+    UnsupportedNameSyntax,
+    /// `X509_V_ERR_EE_KEY_TOO_SMALL` (66).
+    EeKeyTooSmall,
+    /// `X509_V_ERR_CA_KEY_TOO_SMALL` (67).
+    CaKeyTooSmall,
+    /// `X509_V_ERR_CA_MD_TOO_WEAK` (68).
+    CaMdTooWeak,
 }
 
 impl X509Error {
     /// Every variant, for documentation and tests.
-    pub const ALL: [X509Error; 25] = [
+    pub const ALL: [X509Error; 30] = [
         X509Error::Unspecified,
         X509Error::UnableToGetIssuerCert,
         X509Error::UnableToGetCrl,
-        X509Error::UnableToDecodeIssuerPublicKey,
         X509Error::CertSignatureFailure,
         X509Error::CrlSignatureFailure,
         X509Error::CertNotYetValid,
@@ -86,11 +95,17 @@ impl X509Error {
         X509Error::PathLengthExceeded,
         X509Error::InvalidPurpose,
         X509Error::KeyUsageNoCertSign,
-        X509Error::UnableToGetCrlIssuer,
         X509Error::UnhandledCriticalExtension,
         X509Error::KeyUsageNoCrlSign,
         X509Error::UnhandledCriticalCrlExtension,
         X509Error::DifferentCrlScope,
+        X509Error::PermittedViolation,
+        X509Error::ExcludedViolation,
+        X509Error::UnsupportedConstraintType,
+        X509Error::UnsupportedNameSyntax,
+        X509Error::EeKeyTooSmall,
+        X509Error::CaKeyTooSmall,
+        X509Error::CaMdTooWeak,
     ];
 
     /// OpenSSL's number (`X509_V_ERR_*` value), as `openssl verify` prints it.
@@ -99,7 +114,6 @@ impl X509Error {
             X509Error::Unspecified => 1,
             X509Error::UnableToGetIssuerCert => 2,
             X509Error::UnableToGetCrl => 3,
-            X509Error::UnableToDecodeIssuerPublicKey => 6,
             X509Error::CertSignatureFailure => 7,
             X509Error::CrlSignatureFailure => 8,
             X509Error::CertNotYetValid => 9,
@@ -112,15 +126,21 @@ impl X509Error {
             X509Error::UnableToVerifyLeafSignature => 21,
             X509Error::CertChainTooLong => 22,
             X509Error::CertRevoked => 23,
-            X509Error::InvalidCa => 24,
+            X509Error::InvalidCa => 79,
             X509Error::PathLengthExceeded => 25,
             X509Error::InvalidPurpose => 26,
             X509Error::KeyUsageNoCertSign => 32,
-            X509Error::UnableToGetCrlIssuer => 33,
             X509Error::UnhandledCriticalExtension => 34,
             X509Error::KeyUsageNoCrlSign => 35,
             X509Error::UnhandledCriticalCrlExtension => 36,
             X509Error::DifferentCrlScope => 44,
+            X509Error::PermittedViolation => 47,
+            X509Error::ExcludedViolation => 48,
+            X509Error::UnsupportedConstraintType => 51,
+            X509Error::UnsupportedNameSyntax => 53,
+            X509Error::EeKeyTooSmall => 66,
+            X509Error::CaKeyTooSmall => 67,
+            X509Error::CaMdTooWeak => 68,
         }
     }
 
@@ -130,7 +150,6 @@ impl X509Error {
             X509Error::Unspecified => "UNSPECIFIED",
             X509Error::UnableToGetIssuerCert => "UNABLE_TO_GET_ISSUER_CERT",
             X509Error::UnableToGetCrl => "UNABLE_TO_GET_CRL",
-            X509Error::UnableToDecodeIssuerPublicKey => "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY",
             X509Error::CertSignatureFailure => "CERT_SIGNATURE_FAILURE",
             X509Error::CrlSignatureFailure => "CRL_SIGNATURE_FAILURE",
             X509Error::CertNotYetValid => "CERT_NOT_YET_VALID",
@@ -147,11 +166,17 @@ impl X509Error {
             X509Error::PathLengthExceeded => "PATH_LENGTH_EXCEEDED",
             X509Error::InvalidPurpose => "INVALID_PURPOSE",
             X509Error::KeyUsageNoCertSign => "KEYUSAGE_NO_CERTSIGN",
-            X509Error::UnableToGetCrlIssuer => "UNABLE_TO_GET_CRL_ISSUER",
             X509Error::UnhandledCriticalExtension => "UNHANDLED_CRITICAL_EXTENSION",
             X509Error::KeyUsageNoCrlSign => "KEYUSAGE_NO_CRL_SIGN",
             X509Error::UnhandledCriticalCrlExtension => "UNHANDLED_CRITICAL_CRL_EXTENSION",
             X509Error::DifferentCrlScope => "DIFFERENT_CRL_SCOPE",
+            X509Error::PermittedViolation => "PERMITTED_VIOLATION",
+            X509Error::ExcludedViolation => "EXCLUDED_VIOLATION",
+            X509Error::UnsupportedConstraintType => "UNSUPPORTED_CONSTRAINT_TYPE",
+            X509Error::UnsupportedNameSyntax => "UNSUPPORTED_NAME_SYNTAX",
+            X509Error::EeKeyTooSmall => "EE_KEY_TOO_SMALL",
+            X509Error::CaKeyTooSmall => "CA_KEY_TOO_SMALL",
+            X509Error::CaMdTooWeak => "CA_MD_TOO_WEAK",
         }
     }
 
@@ -162,7 +187,6 @@ impl X509Error {
             X509Error::Unspecified => "unspecified certificate verification error",
             X509Error::UnableToGetIssuerCert => "unable to get issuer certificate",
             X509Error::UnableToGetCrl => "unable to get certificate CRL",
-            X509Error::UnableToDecodeIssuerPublicKey => "unable to decode issuer public key",
             X509Error::CertSignatureFailure => "certificate signature failure",
             X509Error::CrlSignatureFailure => "CRL signature failure",
             X509Error::CertNotYetValid => "certificate is not yet valid",
@@ -177,13 +201,19 @@ impl X509Error {
             X509Error::CertRevoked => "certificate revoked",
             X509Error::InvalidCa => "invalid CA certificate",
             X509Error::PathLengthExceeded => "path length constraint exceeded",
-            X509Error::InvalidPurpose => "unsupported certificate purpose",
+            X509Error::InvalidPurpose => "unsuitable certificate purpose",
             X509Error::KeyUsageNoCertSign => "key usage does not include certificate signing",
-            X509Error::UnableToGetCrlIssuer => "unable to get CRL issuer certificate",
             X509Error::UnhandledCriticalExtension => "unhandled critical extension",
             X509Error::KeyUsageNoCrlSign => "key usage does not include CRL signing",
             X509Error::UnhandledCriticalCrlExtension => "unhandled critical CRL extension",
-            X509Error::DifferentCrlScope => "Different CRL scope",
+            X509Error::DifferentCrlScope => "different CRL scope",
+            X509Error::PermittedViolation => "permitted subtree violation",
+            X509Error::ExcludedViolation => "excluded subtree violation",
+            X509Error::UnsupportedConstraintType => "unsupported name constraint type",
+            X509Error::UnsupportedNameSyntax => "unsupported or invalid name syntax",
+            X509Error::EeKeyTooSmall => "EE certificate key too weak",
+            X509Error::CaKeyTooSmall => "CA certificate key too weak",
+            X509Error::CaMdTooWeak => "CA signature digest algorithm too weak",
         }
     }
 
@@ -193,11 +223,17 @@ impl X509Error {
     pub fn node_code(self) -> &'static str {
         match self {
             X509Error::KeyUsageNoCertSign
-            | X509Error::UnableToGetCrlIssuer
             | X509Error::UnhandledCriticalExtension
             | X509Error::KeyUsageNoCrlSign
             | X509Error::UnhandledCriticalCrlExtension
             | X509Error::DifferentCrlScope
+            | X509Error::PermittedViolation
+            | X509Error::ExcludedViolation
+            | X509Error::UnsupportedConstraintType
+            | X509Error::UnsupportedNameSyntax
+            | X509Error::EeKeyTooSmall
+            | X509Error::CaKeyTooSmall
+            | X509Error::CaMdTooWeak
             | X509Error::Unspecified => "UNSPECIFIED",
             other => other.openssl_name(),
         }
@@ -221,6 +257,16 @@ pub struct VerifyError {
     /// The precise OpenSSL error (Node folds several into `UNSPECIFIED`).
     pub reason: X509Error,
 }
+
+/// Node's verdict on a peer that sent no certificate (a server with
+/// `requestCert`): `UNABLE_TO_GET_ISSUER_CERT`, as Node's `verifyError()`
+/// reports when there is no peer certificate.
+pub static NO_PEER_CERTIFICATE: VerifyError = VerifyError {
+    code: "UNABLE_TO_GET_ISSUER_CERT",
+    message: "unable to get issuer certificate",
+    depth: 0,
+    reason: X509Error::UnableToGetIssuerCert,
+};
 
 impl VerifyError {
     pub(crate) fn new(reason: X509Error, depth: usize) -> Self {

@@ -12,6 +12,7 @@ use super::cert::{
 };
 
 /// The issuingDistributionPoint fields OpenSSL's scope check reads.
+#[allow(clippy::struct_excessive_bools)] // the IDP's own flags
 #[derive(Clone, Debug)]
 pub(crate) struct Idp {
     /// `Some(names)` for a fullName distribution point; `Some(empty)` for
@@ -154,7 +155,9 @@ impl Crl {
     pub(crate) fn time_errors(&self, now: i64) -> (bool, bool) {
         (
             now < self.last_update,
-            self.next_update.is_some_and(|n| now > n),
+            // As for certificates, OpenSSL 3.0 counts nextUpdate itself as
+            // expired.
+            self.next_update.is_some_and(|n| now >= n),
         )
     }
 

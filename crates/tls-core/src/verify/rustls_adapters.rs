@@ -15,13 +15,16 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::prelude::FromDer;
 
 use super::chain::{verify_chain, Purpose};
-use super::codes::VerifyError;
+use super::codes::{VerifyError, NO_PEER_CERTIFICATE};
 use super::store::TrustStore;
 
 /// The [`VerifyError`] inside a rustls error raised by this module's
-/// verifiers, so `tls-node` can report Node's `err.code`.
+/// verifiers, so `tls-node` can report Node's `err.code`. A client that sent
+/// no certificate to a server requiring one (`Error::NoCertificatesPresented`)
+/// maps to [`NO_PEER_CERTIFICATE`], Node's `UNABLE_TO_GET_ISSUER_CERT`.
 pub fn verify_error_of(err: &Error) -> Option<&VerifyError> {
     match err {
+        Error::NoCertificatesPresented => Some(&NO_PEER_CERTIFICATE),
         Error::InvalidCertificate(CertificateError::Other(OtherError(inner))) => {
             inner.downcast_ref::<VerifyError>()
         }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use rustls::DistinguishedName;
-use rustls_pki_types::{CertificateDer, CertificateRevocationListDer};
+use rustls_pki_types::{CertificateDer, CertificateRevocationListDer, TrustAnchor};
 
 use super::cert::Cert;
 use super::crl::Crl;
@@ -41,20 +41,24 @@ impl TrustStore {
         ca: Vec<CertificateDer<'static>>,
         crls: Vec<CertificateRevocationListDer<'static>>,
     ) -> Result<Self> {
-        let certs: Vec<Cert> = ca.iter().filter_map(Cert::from_der).collect();
+        let certs: Vec<Cert> = ca.into_iter().filter_map(|c| Cert::from_der(&c)).collect();
         let crls = crls
-            .iter()
-            .map(|c| Crl::from_der(c).ok_or(Error::CrlParse))
+            .into_iter()
+            .map(|c| Crl::from_der(&c).ok_or(Error::CrlParse))
             .collect::<Result<Vec<_>>>()?;
         Ok(Self::from_parts(certs, crls, true))
     }
 
     /// Mozilla's root CAs (webpki-roots), Node's default when `ca` is absent.
     pub fn mozilla() -> Self {
-        let certs = webpki_roots::TLS_SERVER_ROOTS
-            .iter()
-            .filter_map(Cert::from_anchor)
-            .collect();
+        Self::from_trust_anchors(webpki_roots::TLS_SERVER_ROOTS)
+    }
+
+    /// A store of bare trust anchors (subject and key only, as webpki-roots
+    /// ships them). Each acts as a self-signed root with no validity period;
+    /// their name constraints are not enforced.
+    pub fn from_trust_anchors<'a>(anchors: impl IntoIterator<Item = &'a TrustAnchor<'a>>) -> Self {
+        let certs = anchors.into_iter().filter_map(Cert::from_anchor).collect();
         // Node does not name its built-in roots in CertificateRequest.
         Self::from_parts(certs, Vec::new(), false)
     }
