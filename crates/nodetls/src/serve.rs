@@ -205,8 +205,8 @@ async fn event_loop(server: &Server, once: bool) {
     loop {
         let event = tokio::select! {
             e = server.next_event() => e,
-            _ = recv(&mut sigterm) => break,
-            _ = recv(&mut sigint) => break,
+            () = recv(&mut sigterm) => break,
+            () = recv(&mut sigint) => break,
             Some(()) = done_rx.recv(), if once => break,
         };
         let Some(event) = event else { break };
@@ -219,7 +219,7 @@ async fn event_loop(server: &Server, once: bool) {
                 emit(&Value::Object(line));
                 let done = done_tx.clone();
                 tokio::spawn(async move {
-                    let (mut r, mut w) = tokio::io::split(socket);
+                    let (mut r, mut w) = tokio::io::split(*socket);
                     let _ = tokio::io::copy(&mut r, &mut w).await;
                     let _ = w.shutdown().await;
                     let _ = done.send(()).await;

@@ -40,7 +40,9 @@ type ClientParts = (Arc<dyn ServerCertVerifier>, Arc<dyn ResolvesClientCert>);
 
 /// Client verifiers and resolvers by (verification settings fingerprint,
 /// rejectUnauthorized): rustls resumes a session only under the same `Arc`s.
-static CLIENT_PARTS: Mutex<Option<HashMap<([u8; 32], bool), ClientParts>>> = Mutex::new(None);
+static CLIENT_PARTS: Mutex<Option<ClientPartsCache>> = Mutex::new(None);
+
+type ClientPartsCache = HashMap<([u8; 32], bool), ClientParts>;
 
 /// What `tls.createSecureContext()` returns: the parsed options, shared.
 #[derive(Clone)]
@@ -142,19 +144,16 @@ pub fn create_secure_context(options: &SecureContextOptions) -> Result<SecureCon
         crls.extend(tls_pki::load_crls(crl)?);
     }
     // Node's `ca` is lenient: it stops quietly at the first block it cannot read.
-    let (trust, ca_certs) = match &options.ca {
-        Some(ca) => {
-            let mut certs = Vec::new();
-            for pem in ca {
-                certs.extend(tls_pki::load_ca_certificates(pem));
-            }
-            certs.extend(extra_ca);
-            (TrustStore::new(certs.clone(), crls)?, certs)
+    let (trust, ca_certs) = if let Some(ca) = &options.ca {
+        let mut certs = Vec::new();
+        for pem in ca {
+            certs.extend(tls_pki::load_ca_certificates(pem));
         }
-        None => {
-            fp.update(b"mozilla");
-            (TrustStore::mozilla_with(extra_ca.clone(), crls)?, extra_ca)
-        }
+        certs.extend(extra_ca);
+        (TrustStore::new(certs.clone(), crls)?, certs)
+    } else {
+        fp.update(b"mozilla");
+        (TrustStore::mozilla_with(&extra_ca, &crls)?, extra_ca)
     };
     for c in &ca_certs {
         fp.update(b"ca");
@@ -546,7 +545,7 @@ impl SecureContext {
     pub fn resolver_with_ocsp(
         &self,
         sigschemes: &[SignatureScheme],
-        ocsp: Vec<u8>,
+        ocsp: &[u8],
     ) -> Arc<dyn ResolvesServerCert> {
         let chosen = NodeCertResolver::new(self.inner.keys.clone()).pick(sigschemes);
         let keys = self
@@ -556,7 +555,7 @@ impl SecureContext {
             .map(|k| {
                 if chosen.as_ref().is_some_and(|c| Arc::ptr_eq(c, k)) {
                     let mut stapled = (**k).clone();
-                    stapled.ocsp = Some(ocsp.clone());
+                    stapled.ocsp = Some(ocsp.to_vec());
                     Arc::new(stapled)
                 } else {
                     k.clone()

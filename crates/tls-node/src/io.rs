@@ -135,7 +135,7 @@ impl<T: AsyncRead + Unpin> AsyncRead for Recording<T> {
             match guard.as_mut() {
                 // A ClientHello is at most a few records; past this it is not one.
                 Some(rec) if rec.len() < 64 * 1024 => {
-                    rec.extend_from_slice(&buf.filled()[before..])
+                    rec.extend_from_slice(&buf.filled()[before..]);
                 }
                 Some(_) => {}
                 None => {

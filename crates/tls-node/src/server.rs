@@ -123,7 +123,7 @@ pub enum ServerEvent {
         remote: Option<AddressInfo>,
     },
     /// `'secureConnection'`: a handshake completed.
-    SecureConnection(TlsSocket),
+    SecureConnection(Box<TlsSocket>),
     /// `'tlsClientError'`: a handshake failed (including `handshakeTimeout`).
     TlsClientError {
         /// Why, with Node's code.
@@ -568,7 +568,7 @@ fn spawn_connection(shared: Arc<Shared>, io: BoxIo, addresses: Addresses, slot: 
         let event = match result {
             Ok(mut socket) => {
                 socket.attach_guard(Arc::new(slot));
-                ServerEvent::SecureConnection(socket)
+                ServerEvent::SecureConnection(Box::new(socket))
             }
             Err(error) => ServerEvent::TlsClientError { error, remote },
         };
@@ -598,12 +598,6 @@ async fn server_handshake(
     let prepared = choose_context(shared, servername.as_deref()).await?;
     // A per-connection copy of the config, made only when a hook changes it.
     let mut config: Option<rustls::ServerConfig> = None;
-    fn cfg<'a>(
-        config: &'a mut Option<rustls::ServerConfig>,
-        p: &Prepared,
-    ) -> &'a mut rustls::ServerConfig {
-        config.get_or_insert_with(|| (*p.config).clone())
-    }
 
     if let Some(cb) = &shared.options.alpn_callback {
         let request = AlpnRequest {
@@ -640,7 +634,7 @@ async fn server_handshake(
                 None => (None, None),
             };
             if let Some(response) = ocsp(leaf, issuer).await {
-                let resolver = prepared.context.resolver_with_ocsp(&sigschemes, response);
+                let resolver = prepared.context.resolver_with_ocsp(&sigschemes, &response);
                 cfg(&mut config, &prepared).cert_resolver = resolver;
             }
         }
@@ -697,6 +691,14 @@ async fn server_handshake(
         None,
         None,
     ))
+}
+
+/// The per-connection copy of the config, made on first use.
+fn cfg<'a>(
+    config: &'a mut Option<rustls::ServerConfig>,
+    p: &Prepared,
+) -> &'a mut rustls::ServerConfig {
+    config.get_or_insert_with(|| (*p.config).clone())
 }
 
 /// The per-connection session store, pre-seeded with what `resumeSession` found

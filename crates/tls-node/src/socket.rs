@@ -76,7 +76,8 @@ pub struct TlsSocket {
     bytes_written: u64,
     bytes_read: u64,
     max_send_fragment: usize,
-    _guard: Option<ConnectionGuard>,
+    /// Held for its `Drop`: releases the `maxConnections` slot.
+    guard: Option<ConnectionGuard>,
 }
 
 impl std::fmt::Debug for TlsSocket {
@@ -105,13 +106,13 @@ impl TlsSocket {
             bytes_written: 0,
             bytes_read: 0,
             max_send_fragment: 16384,
-            _guard: guard,
+            guard,
         }
     }
 
     /// Ties a `maxConnections` slot to this socket's life.
     pub(crate) fn attach_guard(&mut self, guard: ConnectionGuard) {
-        self._guard = Some(guard);
+        self.guard = Some(guard);
     }
 
     fn state(&self) -> &CommonState {

@@ -52,7 +52,9 @@ pub fn connection_summary(socket: &TlsSocket) -> Map<String, Value> {
     m.insert(
         "peerCertificate".into(),
         match &detailed {
-            Some(p) => p.leaf().map_or_else(|| json!({}), |l| l.to_json()),
+            Some(p) => p
+                .leaf()
+                .map_or_else(|| json!({}), tls_pki::LegacyCertificate::to_json),
             None => json!({}),
         },
     );

@@ -233,14 +233,15 @@ impl Error {
             Error::UnknownCertificateType { .. } => "ERR_SSL_UNKNOWN_CERTIFICATE_TYPE",
             Error::UnsupportedKeyEncryption { .. } => "ERR_NODETLS_UNSUPPORTED_KEY_ENCRYPTION",
             Error::UnsupportedKeyFormat { .. } => "ERR_NODETLS_UNSUPPORTED_KEY_FORMAT",
-            Error::KeyValuesMismatch => "ERR_OSSL_X509_KEY_VALUES_MISMATCH",
+            Error::KeyValuesMismatch | Error::GenerateKeyMismatch(_) => {
+                "ERR_OSSL_X509_KEY_VALUES_MISMATCH"
+            }
             Error::Pkcs12MacVerifyFailure => "ERR_PKCS12_MAC_VERIFY_FAILURE",
             Error::Pkcs12MacAbsent => "ERR_PKCS12_MAC_ABSENT",
             Error::Pkcs12Parse { .. } => "ERR_PKCS12_PARSE_FAILURE",
             Error::Pkcs12Decrypt { .. } => "ERR_PKCS12_DECRYPT_FAILURE",
             Error::PfxMissing { .. } | Error::CrlParse => "ERR_CRYPTO_OPERATION_FAILED",
             Error::InvalidGenerateOption { .. } => "ERR_INVALID_ARG_VALUE",
-            Error::GenerateKeyMismatch(_) => "ERR_OSSL_X509_KEY_VALUES_MISMATCH",
             Error::IssuerNotCa(_) => "INVALID_CA",
             Error::IssuerKeyUsage { code, .. } => code,
             Error::UnsupportedGenerateKey(_) => "ERR_NODETLS_UNSUPPORTED_KEY",

@@ -1,6 +1,7 @@
 //! Running `serve` / `connect` (ours or the Node reference in `node/ref.js`) as
 //! child processes and reading their JSON event lines.
 
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
@@ -213,11 +214,12 @@ pub fn assert_json_eq(ours: &Value, theirs: &Value, context: &str) {
         (Some(a), Some(b)) => {
             for k in a.keys().chain(b.keys().filter(|k| !a.contains_key(*k))) {
                 if a.get(k) != b.get(k) {
-                    diff.push_str(&format!(
-                        "  {k}:\n    nodetls: {}\n    node:    {}\n",
+                    let _ = writeln!(
+                        diff,
+                        "  {k}:\n    nodetls: {}\n    node:    {}",
                         a.get(k).map_or("<absent>".into(), ToString::to_string),
                         b.get(k).map_or("<absent>".into(), ToString::to_string)
-                    ));
+                    );
                 }
             }
         }

@@ -34,7 +34,14 @@ fn no_openssl_or_c_crypto_in_the_dependency_graph() {
         .iter()
         .filter_map(|n| n["id"].as_str())
         .collect();
-    let banned = ["#openssl@", "#openssl-sys@", "#aws-lc-rs@", "#aws-lc-sys@", "#rustls-pemfile@", "#native-tls@"];
+    let banned = [
+        "#openssl@",
+        "#openssl-sys@",
+        "#aws-lc-rs@",
+        "#aws-lc-sys@",
+        "#rustls-pemfile@",
+        "#native-tls@",
+    ];
     for b in banned {
         let hits: Vec<_> = ids.iter().filter(|id| id.contains(b)).collect();
         assert!(hits.is_empty(), "dependency graph contains {hits:?}");
@@ -46,7 +53,10 @@ fn no_openssl_or_c_crypto_in_the_dependency_graph() {
         .filter(|p| ids.contains(&p["id"].as_str().unwrap_or("")))
         .filter_map(|p| p["links"].as_str())
         .collect();
-    assert!(!links.contains(&"openssl"), "a package links OpenSSL: {links:?}");
+    assert!(
+        !links.contains(&"openssl"),
+        "a package links OpenSSL: {links:?}"
+    );
     // The graph is real: rustls and ring are in it.
     assert!(ids.iter().any(|id| id.contains("#rustls@")));
     assert!(ids.iter().any(|id| id.contains("#ring@")));
@@ -81,7 +91,12 @@ fn errors_doc_lists_every_code() {
     let doc = std::fs::read_to_string(root.join("docs/errors.md")).expect("docs/errors.md");
     let mut missing = Vec::new();
     let mut seen = 0;
-    for crate_dir in ["crates/tls-pki/src", "crates/tls-core/src", "crates/tls-node/src", "crates/nodetls/src"] {
+    for crate_dir in [
+        "crates/tls-pki/src",
+        "crates/tls-core/src",
+        "crates/tls-node/src",
+        "crates/nodetls/src",
+    ] {
         for file in walk(&root.join(crate_dir)) {
             let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
             if !["error.rs", "codes.rs", "alerts.rs"].contains(&name) {
@@ -97,7 +112,10 @@ fn errors_doc_lists_every_code() {
         }
     }
     assert!(seen > 50, "the code tables were not found ({seen} codes)");
-    assert!(missing.is_empty(), "codes missing from docs/errors.md: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "codes missing from docs/errors.md: {missing:#?}"
+    );
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -117,10 +135,14 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 fn arm_codes(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for piece in text.split("=> \"").skip(1) {
-        let Some(code) = piece.split('"').next() else { continue };
+        let Some(code) = piece.split('"').next() else {
+            continue;
+        };
         let looks_like_code = code.len() >= 3
             && code.starts_with(|c: char| c.is_ascii_uppercase())
-            && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            && code
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
         if looks_like_code {
             out.push(code.to_string());
         }

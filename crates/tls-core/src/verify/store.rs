@@ -66,8 +66,8 @@ impl TrustStore {
     /// Mozilla's roots plus `extra` certificates (the CA certificates of a `pfx`,
     /// which Node adds to the default store), with `crls` enforced when given.
     pub fn mozilla_with(
-        extra: Vec<CertificateDer<'static>>,
-        crls: Vec<CertificateRevocationListDer<'static>>,
+        extra: &[CertificateDer<'static>],
+        crls: &[CertificateRevocationListDer<'static>],
     ) -> Result<Self> {
         if extra.is_empty() && crls.is_empty() {
             return Ok(Self::mozilla());
