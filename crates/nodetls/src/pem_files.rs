@@ -1,70 +1,29 @@
-//! Reading the key and certificate files of `nodetls cert / pfx / crl`.
-//!
-//! STOPGAP until merge: this reads unencrypted PEM (or DER) only, with
-//! `rustls_pki_types::pem::PemObject`. The lead replaces both functions with
-//! `tls_pki::load_private_key(data, passphrase)` / `tls_pki::load_certificates(data)`,
-//! which handle everything Node's `key` / `cert` options take (encrypted keys too).
+//! Reading and writing the key and certificate files of `nodetls cert / pfx /
+//! crl`, with the loaders behind Node's `key` / `cert` options.
 
 use std::path::Path;
 
-use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
+use crate::tls_args::read;
 use crate::CliError;
 
-fn read(path: &Path) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|e| {
-        CliError::new(
-            tls_pki::error::io_error_code(&e),
-            format!("{}: {e}", path.display()),
-        )
-    })
-}
-
-/// The one private key in `path`: PKCS#8, PKCS#1 or SEC1, PEM or DER, unencrypted.
+/// The private key in `path`, as Node's `key` option reads it (PKCS#8, PKCS#1,
+/// SEC1; PEM or DER). Encrypted keys need a passphrase these commands do not take,
+/// so they fail with Node's `ERR_OSSL_BAD_DECRYPT`.
 pub(crate) fn read_private_key(path: &Path) -> Result<PrivateKeyDer<'static>, CliError> {
     let data = read(path)?;
-    let parsed = if data.starts_with(b"-----") || data.windows(5).any(|w| w == b"-----") {
-        PrivateKeyDer::from_pem_slice(&data).ok()
-    } else {
-        PrivateKeyDer::try_from(data.as_slice())
-            .ok()
-            .map(|k| k.clone_key())
-    };
-    // Node: `createPrivateKey` / `key:` with nothing it can decode.
-    parsed.ok_or_else(|| {
-        CliError::new(
-            "ERR_OSSL_UNSUPPORTED",
-            format!(
-                "{}: no unencrypted private key (PKCS#8, RSA or EC, PEM or DER) found",
-                path.display()
-            ),
-        )
-    })
+    tls_pki::load_private_key(&data, None).map_err(|e| with_path(path, &e))
 }
 
-/// Every certificate in `path` (PEM, several allowed), or the one DER certificate.
+/// Every certificate in `path`, as Node's `cert` option reads it.
 pub(crate) fn read_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, CliError> {
     let data = read(path)?;
-    if data.first() == Some(&0x30) {
-        return Ok(vec![CertificateDer::from(data)]);
-    }
-    let certs = CertificateDer::pem_slice_iter(&data)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| {
-            CliError::new(
-                "ERR_OSSL_PEM_NO_START_LINE",
-                format!("{}: {e}", path.display()),
-            )
-        })?;
-    if certs.is_empty() {
-        // Node's code for `cert:` without a PEM certificate.
-        return Err(CliError::new(
-            "ERR_OSSL_PEM_NO_START_LINE",
-            format!("{}: no certificate found", path.display()),
-        ));
-    }
-    Ok(certs)
+    tls_pki::load_certificates(&data).map_err(|e| with_path(path, &e))
+}
+
+fn with_path(path: &Path, e: &tls_pki::Error) -> CliError {
+    CliError::new(e.code(), format!("{}: {e}", path.display()))
 }
 
 /// The first certificate in `path` (a leaf or an issuer; the rest of a chain file

@@ -49,16 +49,9 @@ fn load(data: &[u8], passphrase: Option<&str>) -> Result<LegacyCertificate, CliE
     Err(first.into())
 }
 
-/// Step 2: the leaf certificate of a PKCS#12 file, opened as Node's `pfx` option.
-///
-/// MERGE: needs `tls_pki::load_pfx(data, passphrase) -> Result<Pfx>` (with
-/// `pub cert: CertificateDer<'static>`), written on another branch. With it the
-/// body is:
-/// `let pfx = tls_pki::load_pfx(data, passphrase)?;
-///  Ok(LegacyCertificate::from_der(pfx.cert.as_ref())?)`
-fn load_pkcs12(_data: &[u8], _passphrase: Option<&str>) -> Result<LegacyCertificate, CliError> {
-    Err(CliError::new(
-        "ERR_NODETLS_NOT_BUILT",
-        "PKCS#12 input needs the PFX loader, which this build does not have yet",
-    ))
+/// Step 2: the leaf certificate of a PKCS#12 file, opened as Node's `pfx` option
+/// (legacy RC2/3DES files too, which Node 20 refuses).
+fn load_pkcs12(data: &[u8], passphrase: Option<&str>) -> Result<LegacyCertificate, CliError> {
+    let pfx = tls_pki::load_pfx(data, passphrase)?;
+    Ok(LegacyCertificate::from_der(pfx.cert.as_ref())?)
 }

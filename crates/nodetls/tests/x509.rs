@@ -312,7 +312,6 @@ console.log(JSON.stringify(o, (k, v) => (v && v.type === 'Buffer') ? Buffer.from
 /// option loads it (`tls.createSecureContext({pfx, passphrase}).context
 /// .getCertificate()`).
 #[test]
-#[ignore = "needs tls_pki::load_pfx from the loaders branch; un-ignore at merge"]
 fn x509_reads_the_leaf_of_a_pkcs12_file() {
     let _ = test_support::require_peer!("node");
     let _ = test_support::require_peer!("openssl");
@@ -353,4 +352,53 @@ fn x509_reads_the_leaf_of_a_pkcs12_file() {
     );
     let ours: Value = serde_json::from_slice(&out.stdout).unwrap();
     legacy_pki::assert_same_json("leaf.p12", &node, &ours);
+}
+
+/// Beyond Node 20: a legacy PKCS#12 (RC2-40 / 3DES, SHA-1 MAC), which Node 20's
+/// OpenSSL 3 refuses, prints the same leaf; a wrong passphrase and a file without
+/// a key fail with the documented codes.
+#[test]
+fn x509_reads_legacy_pkcs12_and_reports_pfx_failures() {
+    let _ = test_support::require_peer!("node");
+    let _ = test_support::require_peer!("openssl");
+    let tmp = test_support::temp_dir();
+    let dir = tmp.path();
+    let _ = legacy_pki::build(dir, false);
+    let export = |extra: &[&str], out: &str| {
+        let mut args = vec!["pkcs12", "-export", "-in", "leaf.pem", "-passout", "pass:secret", "-out", out];
+        args.extend_from_slice(extra);
+        legacy_pki::openssl(dir, &args);
+    };
+    export(&["-inkey", "leaf.key"], "modern.p12");
+    export(&["-inkey", "leaf.key", "-legacy"], "legacy.p12");
+    export(&["-nokeys"], "nokey.p12");
+    let x509 = |file: &str, pass: &str| {
+        nodetls(&[
+            "x509".as_ref(),
+            dir.join(file).as_os_str(),
+            "--passphrase".as_ref(),
+            pass.as_ref(),
+        ])
+    };
+    let modern = x509("modern.p12", "secret");
+    let legacy = x509("legacy.p12", "secret");
+    assert!(legacy.status.success(), "{}", String::from_utf8_lossy(&legacy.stderr));
+    let modern: Value = serde_json::from_slice(&modern.stdout).unwrap();
+    let legacy: Value = serde_json::from_slice(&legacy.stdout).unwrap();
+    legacy_pki::assert_same_json("legacy.p12", &modern, &legacy);
+    // Node 20 refuses the legacy file; that is the point of reading it.
+    let node = test_support::run(&mut test_support::node_script(
+        dir,
+        "try { require('tls').createSecureContext({pfx: require('fs').readFileSync('legacy.p12'), passphrase: 'secret'}); console.log('ok') } catch (e) { console.log(e.code) }",
+    ));
+    assert_eq!(String::from_utf8_lossy(&node.stdout).trim(), "ERR_CRYPTO_UNSUPPORTED_OPERATION");
+    for (file, pass, code) in [
+        ("modern.p12", "wrong", "ERR_PKCS12_MAC_VERIFY_FAILURE"),
+        ("nokey.p12", "secret", "ERR_CRYPTO_OPERATION_FAILED"),
+    ] {
+        let out = x509(file, pass);
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with(&format!("nodetls: {code}: ")), "{file}: {stderr}");
+    }
 }
