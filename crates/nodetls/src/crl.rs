@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use tls_pki::generate::{crl_to_pem, make_crl, CrlOptions};
 
-use crate::pem_files::{read_certificate, read_certificates, read_private_key, write};
+use crate::pem_files::{read_certificate, read_private_key, write};
 use crate::CliError;
 
 /// make a CRL.
@@ -18,7 +18,8 @@ pub(crate) struct Args {
     /// The CA's certificate.
     #[arg(long, value_name = "F")]
     issuer_cert: PathBuf,
-    /// Certificates to revoke (repeatable; a file may hold several). Without any,
+    /// Certificates to revoke (repeatable; the first certificate of each file, as
+    /// `openssl ca -revoke`). Without any,
     /// the CRL revokes nothing.
     #[arg(long, value_name = "CERTFILE", num_args = 1..)]
     revoke: Vec<PathBuf>,
@@ -43,7 +44,9 @@ pub(crate) fn run(args: Args) -> Result<(), CliError> {
     let cert = read_certificate(&issuer_cert)?;
     let mut revoked = Vec::new();
     for path in &revoke {
-        revoked.extend(read_certificates(path)?);
+        // Like `openssl ca -revoke FILE`: the first certificate of each file, so a
+        // chain file (leaf + intermediates) revokes its leaf.
+        revoked.push(read_certificate(path)?);
     }
     let opts = CrlOptions {
         days,

@@ -365,7 +365,16 @@ fn x509_reads_legacy_pkcs12_and_reports_pfx_failures() {
     let dir = tmp.path();
     let _ = legacy_pki::build(dir, false);
     let export = |extra: &[&str], out: &str| {
-        let mut args = vec!["pkcs12", "-export", "-in", "leaf.pem", "-passout", "pass:secret", "-out", out];
+        let mut args = vec![
+            "pkcs12",
+            "-export",
+            "-in",
+            "leaf.pem",
+            "-passout",
+            "pass:secret",
+            "-out",
+            out,
+        ];
         args.extend_from_slice(extra);
         legacy_pki::openssl(dir, &args);
     };
@@ -382,7 +391,11 @@ fn x509_reads_legacy_pkcs12_and_reports_pfx_failures() {
     };
     let modern = x509("modern.p12", "secret");
     let legacy = x509("legacy.p12", "secret");
-    assert!(legacy.status.success(), "{}", String::from_utf8_lossy(&legacy.stderr));
+    assert!(
+        legacy.status.success(),
+        "{}",
+        String::from_utf8_lossy(&legacy.stderr)
+    );
     let modern: Value = serde_json::from_slice(&modern.stdout).unwrap();
     let legacy: Value = serde_json::from_slice(&legacy.stdout).unwrap();
     legacy_pki::assert_same_json("legacy.p12", &modern, &legacy);
@@ -391,7 +404,10 @@ fn x509_reads_legacy_pkcs12_and_reports_pfx_failures() {
         dir,
         "try { require('tls').createSecureContext({pfx: require('fs').readFileSync('legacy.p12'), passphrase: 'secret'}); console.log('ok') } catch (e) { console.log(e.code) }",
     ));
-    assert_eq!(String::from_utf8_lossy(&node.stdout).trim(), "ERR_CRYPTO_UNSUPPORTED_OPERATION");
+    assert_eq!(
+        String::from_utf8_lossy(&node.stdout).trim(),
+        "ERR_CRYPTO_UNSUPPORTED_OPERATION"
+    );
     for (file, pass, code) in [
         ("modern.p12", "wrong", "ERR_PKCS12_MAC_VERIFY_FAILURE"),
         ("nokey.p12", "secret", "ERR_CRYPTO_OPERATION_FAILED"),
@@ -399,6 +415,9 @@ fn x509_reads_legacy_pkcs12_and_reports_pfx_failures() {
         let out = x509(file, pass);
         assert_eq!(out.status.code(), Some(1), "{file}");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.starts_with(&format!("nodetls: {code}: ")), "{file}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!("nodetls: {code}: ")),
+            "{file}: {stderr}"
+        );
     }
 }

@@ -35,7 +35,13 @@ impl NodeCertResolver {
 
 impl ResolvesServerCert for NodeCertResolver {
     fn resolve(&self, client_hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        // rustls resolves the certificate before it picks a suite, with the
+        // signature schemes already narrowed to the suites in common. Without a
+        // match, fall back to the first key so rustls goes on to fail the way
+        // OpenSSL does (no shared cipher / no signature algorithm:
+        // handshake_failure) rather than with access_denied.
         self.pick(client_hello.signature_schemes())
+            .or_else(|| self.keys.first().cloned())
     }
 }
 

@@ -94,21 +94,23 @@ pub fn create_secure_context(options: &SecureContextOptions) -> Result<SecureCon
         Some(list) => ciphers::parse_cipher_list(list)?,
         None => ciphers::parse_cipher_list(&ciphers::default_ciphers())?,
     };
-    // Node raises the minimum to TLS 1.3 when the list leaves TLS 1.2 no suite.
-    let versions = if ciphers.tls12.is_empty() {
-        VersionRange {
-            no_tls12: true,
-            ..versions
-        }
-    } else if ciphers.tls13.is_empty() {
-        VersionRange {
-            no_tls13: true,
-            ..versions
-        }
-    } else {
-        versions
-    };
+    // The version range alone must leave a protocol (ERR_SSL_NO_PROTOCOLS_AVAILABLE);
+    // then Node raises the minimum to TLS 1.3 when the list leaves TLS 1.2 no suite,
+    // and a range the cipher list empties fails as Node's handshake does
+    // (ERR_SSL_NO_CIPHERS_AVAILABLE).
     versions.rustls_versions()?;
+    let versions = VersionRange {
+        no_tls12: versions.no_tls12 || ciphers.tls12.is_empty(),
+        no_tls13: versions.no_tls13 || ciphers.tls13.is_empty(),
+        ..versions
+    };
+    if versions.rustls_versions().is_err() {
+        return Err(Error::NoCiphersAvailable {
+            message: "no ciphers available: the cipher list enables no suite for the allowed \
+                      protocol versions"
+                .into(),
+        });
+    }
     let groups = curves::parse_ecdh_curve(
         options
             .ecdh_curve
@@ -359,9 +361,19 @@ impl SecureContext {
     /// A rustls server config for this context (Node's `tls.Server`): the server's
     /// cipher order wins unless `honorCipherOrder: false` was given explicitly.
     pub fn server_config(&self, settings: &ServerSettings) -> Result<ServerConfig> {
+        self.server_config_with_provider(settings, self.inner.provider.clone())
+    }
+
+    /// [`SecureContext::server_config`] with another crypto provider (see
+    /// [`SecureContext::server_group_preference`]).
+    pub fn server_config_with_provider(
+        &self,
+        settings: &ServerSettings,
+        provider: Arc<CryptoProvider>,
+    ) -> Result<ServerConfig> {
         let inner = &self.inner;
         inner.versions.check_role(true)?;
-        let builder = ServerConfig::builder_with_provider(inner.provider.clone())
+        let builder = ServerConfig::builder_with_provider(provider)
             .with_protocol_versions(&inner.versions.rustls_versions()?)
             .map_err(|e| Error::NoProtocolsAvailable {
                 message: format!("no protocols available: {e}"),
@@ -504,6 +516,49 @@ impl SecureContext {
     /// The suites enabled, in preference order (OpenSSL/IANA names).
     pub fn cipher_names(&self) -> Vec<&'static str> {
         self.inner.ciphers.names()
+    }
+
+    /// Node's server (OpenSSL with the cipher order honoured) picks the TLS 1.2
+    /// ECDHE group in its own `ecdhCurve` order; rustls picks in the client's. For a
+    /// ClientHello that will negotiate TLS 1.2 and whose preferred group is not
+    /// ours, this gives a provider restricted to our preferred group in common, for
+    /// that connection's config. (TLS 1.3 is left alone: both take the client's
+    /// key share when it is acceptable.)
+    pub fn server_group_preference(
+        &self,
+        client_groups: &[rustls::NamedGroup],
+        client_suites: &[rustls::CipherSuite],
+    ) -> Option<Arc<CryptoProvider>> {
+        let inner = &self.inner;
+        let honours = inner.honor_cipher_order.unwrap_or(true)
+            || inner
+                .secure_options
+                .contains(SecureOptions::CIPHER_SERVER_PREFERENCE);
+        let tls13 = inner
+            .versions
+            .allows(crate::versions::ProtocolVersion::Tls13)
+            && inner
+                .ciphers
+                .tls13
+                .iter()
+                .any(|s| client_suites.contains(&s.suite()));
+        if !honours || tls13 {
+            return None;
+        }
+        let ours = inner
+            .groups
+            .iter()
+            .find(|g| client_groups.contains(&g.kx_group().name()))?;
+        let theirs = client_groups
+            .iter()
+            .find(|c| inner.groups.iter().any(|g| g.kx_group().name() == **c))?;
+        if ours.kx_group().name() == *theirs {
+            return None;
+        }
+        Some(Arc::new(CryptoProvider {
+            kx_groups: vec![ours.kx_group()],
+            ..(*inner.provider).clone()
+        }))
     }
 
     /// The key-exchange groups enabled, in preference order.

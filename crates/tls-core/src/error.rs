@@ -34,6 +34,12 @@ pub enum Error {
         /// What was asked for.
         message: String,
     },
+    /// The cipher list leaves no suite for the allowed versions.
+    #[error("{message}")]
+    NoCiphersAvailable {
+        /// What was asked for.
+        message: String,
+    },
     /// A `*_server_method` used by a client, or `*_client_method` by a server.
     #[error("{message}")]
     MethodRoleMismatch {
@@ -176,6 +182,7 @@ impl Error {
             Error::InvalidProtocolMethod { .. } => "ERR_TLS_INVALID_PROTOCOL_METHOD",
             Error::ProtocolVersionConflict { .. } => "ERR_TLS_PROTOCOL_VERSION_CONFLICT",
             Error::NoProtocolsAvailable { .. } => "ERR_SSL_NO_PROTOCOLS_AVAILABLE",
+            Error::NoCiphersAvailable { .. } => "ERR_SSL_NO_CIPHERS_AVAILABLE",
             Error::MethodRoleMismatch { .. } => "ERR_SSL_CALLED_A_FUNCTION_YOU_SHOULD_NOT_CALL",
             Error::UnsupportedSecureOption { .. } => "ERR_TLS_UNSUPPORTED_SECURE_OPTION",
             Error::EcdhCurve { .. } => "ERR_CRYPTO_OPERATION_FAILED",

@@ -598,6 +598,17 @@ async fn server_handshake(
     let prepared = choose_context(shared, servername.as_deref()).await?;
     // A per-connection copy of the config, made only when a hook changes it.
     let mut config: Option<rustls::ServerConfig> = None;
+    if let Some(provider) = hello.named_groups().and_then(|g| {
+        prepared
+            .context
+            .server_group_preference(g, hello.cipher_suites())
+    }) {
+        config = Some(
+            prepared
+                .context
+                .server_config_with_provider(&shared.settings, provider)?,
+        );
+    }
 
     if let Some(cb) = &shared.options.alpn_callback {
         let request = AlpnRequest {

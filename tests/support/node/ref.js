@@ -70,6 +70,7 @@ function tlsOptions(o) {
   if (o['max-version']) t.maxVersion = o['max-version'];
   if (o['secure-protocol']) t.secureProtocol = o['secure-protocol'];
   if (o.alpn) t.ALPNProtocols = o.alpn.split(',');
+  if (o.dhparam) t.dhparam = fs.readFileSync(o.dhparam);
   if (o['session-timeout']) t.sessionTimeout = Number(o['session-timeout']);
   if (o['honor-cipher-order']) t.honorCipherOrder = true;
   return t;
