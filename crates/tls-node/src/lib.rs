@@ -13,6 +13,8 @@
 //!   (`authorized`, `get_peer_certificate`, `get_cipher`, `get_session`, ...).
 //! - [`TlsSocket::wrap`]: `new tls.TLSSocket(socket, options)` over any stream
 //!   (STARTTLS), as client or server.
+//! - [`create_secure_pair`]: the deprecated `tls.createSecurePair()`, emulated
+//!   over in-memory pipes.
 //! - [`summary::connection_summary`]: the connection as Node reports it, as JSON.
 #![forbid(unsafe_code)]
 
@@ -21,6 +23,7 @@ mod client;
 pub mod error;
 mod hooks;
 pub mod io;
+mod secure_pair;
 mod server;
 mod socket;
 pub mod summary;
@@ -29,6 +32,7 @@ mod wrap;
 pub use client::{connect, CheckServerIdentity, ConnectOptions, Lookup};
 pub use error::{Error, Result};
 pub use io::{AddressInfo, BoxIo, Io};
+pub use secure_pair::{create_secure_pair, SecureEvent, SecureInfo, SecurePair};
 pub use server::{
     create_server, BoxFuture, ListenAddr, OcspCallback, Server, ServerEvent, ServerOptions,
     SniCallback, DEFAULT_HANDSHAKE_TIMEOUT,
