@@ -586,9 +586,16 @@ async fn server_handshake(
 ) -> Result<TlsSocket> {
     let (recording, record) = Recording::new(io);
     let acceptor = tokio_rustls::LazyConfigAcceptor::new(Acceptor::default(), recording);
-    let start = acceptor
-        .await
-        .map_err(|e| crate::client::handshake_error(&e))?;
+    let start = acceptor.await.map_err(|e| {
+        let seen = record.stop();
+        plain_text_request(&seen).unwrap_or_else(|| {
+            if offers_only_legacy_versions(&seen) {
+                legacy_version_error()
+            } else {
+                crate::client::handshake_error(&e)
+            }
+        })
+    })?;
     let hello_bytes = record.stop();
     let hello = start.client_hello();
     let servername = hello.server_name().map(str::to_string);
@@ -649,10 +656,13 @@ async fn server_handshake(
         Some(c) => Arc::new(c),
         None => prepared.config.clone(),
     };
-    let stream = start
-        .into_stream(config)
-        .await
-        .map_err(|e| crate::client::handshake_error(&e))?;
+    let stream = start.into_stream(config).await.map_err(|e| {
+        if offers_only_legacy_versions(&hello_bytes) {
+            legacy_version_error()
+        } else {
+            crate::client::handshake_error(&e)
+        }
+    })?;
 
     let state = stream.get_ref().1;
     let resumed = state.handshake_kind() == Some(rustls::HandshakeKind::Resumed);
@@ -690,6 +700,41 @@ async fn server_handshake(
         info,
         None,
         None,
+    ))
+}
+
+/// OpenSSL's names for a plain-text request sent to a TLS port (`ssl3_get_record`):
+/// an HTTP request is `ERR_SSL_HTTP_REQUEST`, an HTTP proxy `CONNECT` is
+/// `ERR_SSL_HTTPS_PROXY_REQUEST`, as Node reports them in `tlsClientError`.
+fn plain_text_request(first: &[u8]) -> Option<Error> {
+    if [&b"GET "[..], b"POST ", b"HEAD ", b"PUT "]
+        .iter()
+        .any(|m| first.starts_with(m))
+    {
+        Some(Error::HttpRequest)
+    } else if first.starts_with(b"CONNE") {
+        Some(Error::HttpsProxyRequest)
+    } else {
+        None
+    }
+}
+
+/// Whether the ClientHello's `legacy_version` is below TLS 1.2: such a client
+/// (TLS 1.0/1.1 only) offers nothing we speak (a TLS 1.3 client always sends
+/// 0x0303 there).
+fn offers_only_legacy_versions(hello: &[u8]) -> bool {
+    // record type, version(2), length(2), handshake type, length(3), legacy_version(2)
+    hello.first() == Some(&0x16)
+        && hello.get(5) == Some(&0x01)
+        && hello.get(9..11).is_some_and(|v| v < &[3, 3][..])
+}
+
+/// A TLS 1.0/1.1-only client: rustls first complains about what such a hello
+/// lacks (no signature_algorithms); OpenSSL reports the version
+/// (`ERR_SSL_UNSUPPORTED_PROTOCOL`), as Node shows.
+fn legacy_version_error() -> Error {
+    Error::Tls(rustls::Error::PeerIncompatible(
+        rustls::PeerIncompatible::Tls12NotOffered,
     ))
 }
 
