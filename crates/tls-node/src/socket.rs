@@ -361,6 +361,13 @@ impl AsyncRead for TlsSocket {
         let before = buf.filled().len();
         let res = Pin::new(&mut self.stream).poll_read(cx, buf);
         self.bytes_read += (buf.filled().len() - before) as u64;
+        // Reading can queue records of our own (the no_renegotiation warning that
+        // answers a renegotiation ClientHello, a TLS 1.3 KeyUpdate reply); tokio-rustls
+        // only sends them on the next write, so a peer waiting for them would hang.
+        // Flush them now; a pending flush is retried on the next read or write.
+        if self.state().wants_write() {
+            let _ = Pin::new(&mut self.stream).poll_flush(cx);
+        }
         res
     }
 }
