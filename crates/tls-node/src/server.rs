@@ -613,8 +613,13 @@ async fn server_handshake(
         };
         match alpn::run_alpn_callback(cb, &request)? {
             Some(p) => cfg(&mut config, &prepared).alpn_protocols = vec![p],
-            // Node: undefined → no_application_protocol alert.
-            None => return Err(Error::Tls(rustls::Error::NoApplicationProtocol)),
+            // Node: undefined → a no_application_protocol alert. Offering rustls
+            // only a protocol the client did not ask for makes it send that alert
+            // (and fail with NoApplicationProtocol) instead of a silent close.
+            None => {
+                cfg(&mut config, &prepared).alpn_protocols =
+                    vec![unoffered_protocol(&request.protocols)]
+            }
         }
     }
     if shared.options.keylog {
@@ -717,6 +722,15 @@ fn plain_text_request(first: &[u8]) -> Option<Error> {
     } else {
         None
     }
+}
+
+/// A protocol name that is not in `offered` (for refusing ALPN with an alert).
+fn unoffered_protocol(offered: &[Vec<u8>]) -> Vec<u8> {
+    let mut p = b"\0nodetls-refused".to_vec();
+    while offered.contains(&p) {
+        p.push(b'-');
+    }
+    p
 }
 
 /// Whether the ClientHello's `legacy_version` is below TLS 1.2: such a client
