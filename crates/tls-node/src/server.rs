@@ -618,7 +618,7 @@ async fn server_handshake(
             // (and fail with NoApplicationProtocol) instead of a silent close.
             None => {
                 cfg(&mut config, &prepared).alpn_protocols =
-                    vec![unoffered_protocol(&request.protocols)]
+                    vec![unoffered_protocol(&request.protocols)];
             }
         }
     }

@@ -25,7 +25,7 @@ const T: Duration = Duration::from_secs(10);
 
 /// A Node client: `tls.connect(argv[1] JSON)` `runs` times (resuming the last
 /// session when `resume`), printing what Node reports per connection.
-const NODE_CLIENT: &str = r#"
+const NODE_CLIENT: &str = r"
 const tls = require('tls'), fs = require('fs');
 const out = (v) => console.log(JSON.stringify(v));
 const o = JSON.parse(process.argv[1]);
@@ -56,7 +56,7 @@ function one(i) {
   });
 }
 one(0);
-"#;
+";
 
 /// Runs [`NODE_CLIENT`] against `port` and returns every line it printed.
 async fn node_client(pki: &Pki, port: u16, mut options: Value) -> Vec<Value> {
@@ -188,13 +188,13 @@ async fn ocsp_request_hook_staples_to_a_node_client_only_when_asked() {
 async fn our_client_receives_what_a_node_ocsp_request_handler_returns() {
     let _ = test_support::require_peer!("node");
     let pki = Pki::new();
-    let script = r#"
+    let script = r"
 const tls = require('tls'), fs = require('fs');
 const out = (v) => console.log(JSON.stringify(v));
 const s = tls.createServer({ key: fs.readFileSync('leaf.key'), cert: fs.readFileSync('leaf.pem') }, (c) => c.on('error', () => {}));
 s.on('OCSPRequest', (cert, issuer, cb) => { out({ event: 'OCSPRequest' }); cb(null, Buffer.from('stapled by node')); });
 s.listen(0, '127.0.0.1', () => out({ event: 'listening', port: s.address().port }));
-"#;
+";
     let mut node = NodeProc::spawn(pki.path(), script, &[]);
     let port = node.event("listening", T).await["port"]
         .as_u64()
@@ -263,14 +263,14 @@ async fn server_keylog_lines_equal_the_node_clients_for_the_same_connection() {
 async fn client_on_keylog_lines_equal_the_node_servers() {
     let _ = test_support::require_peer!("node");
     let pki = Pki::new();
-    let script = r#"
+    let script = r"
 const tls = require('tls'), fs = require('fs');
 const out = (v) => console.log(JSON.stringify(v));
 const s = tls.createServer({ key: fs.readFileSync('leaf.key'), cert: fs.readFileSync('leaf.pem'), maxVersion: process.argv[1] },
   (c) => { c.on('error', () => {}); c.on('data', () => {}); c.on('end', () => c.end()); });
 s.on('keylog', (l) => out({ event: 'keylog', line: l.toString() }));
 s.listen(0, '127.0.0.1', () => out({ event: 'listening', port: s.address().port }));
-"#;
+";
     for version in ["TLSv1.2", "TLSv1.3"] {
         let mut node = NodeProc::spawn(pki.path(), script, &[version]);
         let port = node.event("listening", T).await["port"]
@@ -461,7 +461,7 @@ async fn rotating_ticket_keys_stops_old_tickets_resuming() {
 async fn getters_agree_with_node_for_the_same_connection() {
     let _ = test_support::require_peer!("node");
     let pki = Pki::new();
-    let script = r#"
+    let script = r"
 const tls = require('tls'), fs = require('fs');
 const out = (v) => console.log(JSON.stringify(v));
 const s = tls.createServer({ key: fs.readFileSync('leaf.key'), cert: fs.readFileSync('leaf.pem'),
@@ -477,7 +477,7 @@ const s = tls.createServer({ key: fs.readFileSync('leaf.key'), cert: fs.readFile
   c.on('error', () => {});
 });
 s.listen(0, '127.0.0.1', () => out({ event: 'listening', port: s.address().port }));
-"#;
+";
     for version in ["TLSv1.2", "TLSv1.3"] {
         let mut node = NodeProc::spawn(pki.path(), script, &[version]);
         let port = node.event("listening", T).await["port"]

@@ -17,7 +17,7 @@ const T: Duration = Duration::from_secs(10);
 async fn our_client_upgrades_against_a_node_tlssocket_server() {
     let _ = test_support::require_peer!("node");
     let pki = Pki::new();
-    let script = r#"
+    let script = r"
 const net = require('net'), tls = require('tls'), fs = require('fs');
 const out = (v) => console.log(JSON.stringify(v));
 const srv = net.createServer((raw) => {
@@ -32,7 +32,7 @@ const srv = net.createServer((raw) => {
   });
 });
 srv.listen(0, '127.0.0.1', () => out({ event: 'listening', port: srv.address().port }));
-"#;
+";
     let mut node = NodeProc::spawn(pki.path(), script, &[]);
     let port = node.event("listening", T).await["port"]
         .as_u64()
@@ -70,7 +70,7 @@ async fn our_server_upgrades_for_a_node_client_with_a_given_socket() {
         .await
         .expect("bind");
     let port = listener.local_addr().expect("addr").port();
-    let script = r#"
+    let script = r"
 const net = require('net'), tls = require('tls'), fs = require('fs');
 const out = (v) => console.log(JSON.stringify(v));
 const raw = net.connect(+process.argv[1], '127.0.0.1', () => raw.write('STARTTLS\r\n'));
@@ -83,7 +83,7 @@ raw.once('data', (d) => {
   s.on('data', (x) => { out({ event: 'data', data: x.toString() }); s.end(); });
   s.on('error', (e) => out({ event: 'error', code: e.code }));
 });
-"#;
+";
     let mut node = NodeProc::spawn(pki.path(), script, &[&port.to_string()]);
     let (mut tcp, _) = tokio::time::timeout(T, listener.accept())
         .await

@@ -258,7 +258,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 /// A Node `tls.createServer` on 127.0.0.1 with `leaf.key`/`leaf.pem` plus the
 /// JSON options in argv[1]; prints `listening`, `secureConnection`,
 /// `tlsClientError` lines and echoes data.
-pub(crate) const NODE_SERVER: &str = r#"
+pub(crate) const NODE_SERVER: &str = r"
 const tls = require('tls'), fs = require('fs');
 const out = (v) => process.stdout.write(JSON.stringify(v) + '\n');
 const o = Object.assign({ key: fs.readFileSync('leaf.key'), cert: fs.readFileSync('leaf.pem') },
@@ -270,7 +270,7 @@ const s = tls.createServer(o, (sock) => {
 });
 s.on('tlsClientError', (e) => out({ event: 'tlsClientError', code: e.code, message: e.message }));
 s.listen(0, '127.0.0.1', () => out({ event: 'listening', port: s.address().port }));
-"#;
+";
 
 /// Starts [`NODE_SERVER`] and returns it with its port.
 pub(crate) async fn node_server(pki: &Pki, options: &str) -> (NodeProc, u16) {
