@@ -407,6 +407,14 @@ async fn our_connect(
     .expect("connect")
 }
 
+/// A session from a full handshake (TLS 1.3 tickets arrive after it: read).
+async fn fresh_session(pki: &Pki, port: u16) -> tls_core::client_session::Session {
+    let mut c = our_connect(pki, port, None).await;
+    c.read_until_session(Duration::from_secs(5))
+        .await
+        .expect("a session")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rotating_ticket_keys_stops_old_tickets_resuming() {
     let pki = Pki::new();
@@ -419,12 +427,12 @@ async fn rotating_ticket_keys_stops_old_tickets_resuming() {
         let keys = server.get_ticket_keys();
         assert_eq!(keys.len(), 48);
 
-        let mut first = our_connect(&pki, port, None).await;
-        let session = first
-            .read_until_session(Duration::from_secs(5))
-            .await
-            .expect("a session");
-        let resumed = our_connect(&pki, port, Some(session.clone())).await;
+        // Each check uses a session not used before: our client's TLS 1.3
+        // sessions are single-use (see our_client_resumes_the_same_tls13_session_twice_like_node).
+        let s1 = fresh_session(&pki, port).await;
+        let s2 = fresh_session(&pki, port).await;
+        let s3 = fresh_session(&pki, port).await;
+        let resumed = our_connect(&pki, port, Some(s1)).await;
         assert!(
             resumed.is_session_reused(),
             "{version}: resumes under the same keys"
@@ -433,19 +441,15 @@ async fn rotating_ticket_keys_stops_old_tickets_resuming() {
         let new_keys: Vec<u8> = (0u8..48).collect();
         server.set_ticket_keys(&new_keys).expect("setTicketKeys");
         assert_eq!(server.get_ticket_keys(), new_keys);
-        let after = our_connect(&pki, port, Some(session.clone())).await;
+        let after = our_connect(&pki, port, Some(s2)).await;
         assert!(
             !after.is_session_reused(),
-            "{version}: old ticket must not resume"
+            "{version}: a ticket issued under the old keys must not resume"
         );
-        // Setting the old keys back makes the old ticket good again (TLS 1.2; for
-        // TLS 1.3 the same Session did not resume after the failed attempt: reported
-        // to the lead, not yet explained).
+        // Setting the old keys back makes old tickets good again.
         server.set_ticket_keys(&keys).expect("setTicketKeys");
-        if version == "TLSv1.2" {
-            let again = our_connect(&pki, port, Some(session)).await;
-            assert!(again.is_session_reused(), "{version}: old keys restored");
-        }
+        let again = our_connect(&pki, port, Some(s3)).await;
+        assert!(again.is_session_reused(), "{version}: old keys restored");
         // Node: `assert(keys.byteLength === 48)` from internal/assert.
         assert_eq!(
             server
@@ -642,4 +646,64 @@ async fn async_sni_callback_with_a_node_client() {
     assert_eq!(seen.errors.lock().expect("lock").len(), 1);
     let sockets = seen.sockets.lock().expect("lock").clone();
     assert_eq!(sockets[0]["servername"], "other.example");
+}
+
+/// Connects three times, the second and third time with the first connection's
+/// session (Node: a session may be used again; OpenSSL's TLS 1.3 tickets are not
+/// single-use), and prints `isSessionReused()` of each.
+const NODE_RESUME_TWICE: &str = r"
+const tls = require('tls'), fs = require('fs');
+const opts = { host: '127.0.0.1', port: +process.argv[1], servername: 'localhost', ca: fs.readFileSync('ca.pem') };
+function c(session) {
+  return new Promise((r) => {
+    const s = tls.connect(Object.assign({}, opts, session ? { session } : {}));
+    let sess;
+    s.on('session', (x) => { sess = sess || x; });
+    s.on('secureConnect', () => setTimeout(() => { const reused = s.isSessionReused(); s.end(); r({ reused, sess }); }, 100));
+    s.on('data', () => {});
+    s.on('error', (e) => r({ err: e.code }));
+  });
+}
+(async () => {
+  const a = await c(); const b = await c(a.sess); const d = await c(a.sess);
+  console.log(JSON.stringify({ reused: [a.reused, b.reused, d.reused] }));
+  process.exit(0);
+})();
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tls13_session_resumes_more_than_once_like_node() {
+    let _ = test_support::require_peer!("node");
+    let pki = Pki::new();
+    // Node client against our server.
+    let server = tls_node::create_server(pki.server_options()).expect("server");
+    let port = listen(&server).await;
+    let _seen = serve(&server);
+    let mut node = NodeProc::spawn(pki.path(), NODE_RESUME_TWICE, &[&port.to_string()]);
+    let line = node.line_async(T).await;
+    assert_eq!(
+        line["reused"],
+        json!([false, true, true]),
+        "Node client vs our server"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "known difference (tls-core client_session takes the TLS 1.3 ticket out of \
+            the registry: a Session resumes once; Node's resumes again)"]
+async fn our_client_resumes_the_same_tls13_session_twice_like_node() {
+    let _ = test_support::require_peer!("node");
+    let pki = Pki::new();
+    let (_node, node_port) = node_server(&pki, "{}").await;
+    let mut first = our_connect(&pki, node_port, None).await;
+    let session = first
+        .read_until_session(Duration::from_secs(5))
+        .await
+        .expect("a session");
+    let mut reused = vec![first.is_session_reused()];
+    for _ in 0..2 {
+        let s = our_connect(&pki, node_port, Some(session.clone())).await;
+        reused.push(s.is_session_reused());
+    }
+    assert_eq!(reused, [false, true, true], "our client vs a Node server");
 }
