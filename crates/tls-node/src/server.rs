@@ -606,10 +606,12 @@ async fn server_handshake(
     // A per-connection copy of the config, made only when a hook changes it.
     let mut config: Option<rustls::ServerConfig> = None;
 
-    if let Some(cb) = &shared.options.alpn_callback {
+    // Node calls ALPNCallback only when the client offers ALPN (OpenSSL's
+    // alpn_select_cb); without it the handshake goes on with no protocol.
+    if let (Some(cb), Some(offered)) = (&shared.options.alpn_callback, &client_alpn) {
         let request = AlpnRequest {
             servername: servername.clone(),
-            protocols: client_alpn.clone().unwrap_or_default(),
+            protocols: offered.clone(),
         };
         match alpn::run_alpn_callback(cb, &request)? {
             Some(p) => cfg(&mut config, &prepared).alpn_protocols = vec![p],

@@ -594,6 +594,15 @@ async fn alpn_callback_with_a_node_client() {
             vec![b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]
         );
     }
+    // A client without ALPN: Node does not call ALPNCallback and the handshake
+    // goes on without a protocol.
+    let lines = node_client(&pki, port, json!({})).await;
+    assert_eq!(
+        events(&lines, "secureConnect")[0]["alpn"],
+        false,
+        "{lines:?}"
+    );
+    assert_eq!(asked.lock().expect("lock").len(), 1, "callback not called");
     let lines = node_client(&pki, port, json!({"ALPNProtocols": ["none"]})).await;
     let err = events(&lines, "error");
     assert_eq!(
