@@ -168,7 +168,11 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Recording<T> {
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
         std::task::ready!(self.poll_gate(cx));
-        Pin::new(&mut self.inner).poll_write(cx, buf)
+        let this = &mut *self;
+        if let Some(alert) = protocol_version_alert(this.record.as_ref(), buf) {
+            return Pin::new(&mut this.inner).poll_write(cx, &alert);
+        }
+        Pin::new(&mut this.inner).poll_write(cx, buf)
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
@@ -179,4 +183,23 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Recording<T> {
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
     }
+}
+
+/// OpenSSL answers a TLS 1.0/1.1-only ClientHello with a `protocol_version` alert
+/// (what `openssl s_client -tls1` and Node clients report); rustls sends
+/// `handshake_failure`. While the hello is still being recorded, that one alert
+/// record is rewritten (same length, so partial writes stay consistent).
+fn protocol_version_alert(
+    record: Option<&Arc<Mutex<Option<Vec<u8>>>>>,
+    buf: &[u8],
+) -> Option<[u8; 7]> {
+    // A plaintext fatal(2) handshake_failure(40) alert record.
+    let [0x15, 0x03, minor, 0x00, 0x02, 0x02, 0x28] = *buf else {
+        return None;
+    };
+    let guard = crate::socket::lock(record?);
+    if !crate::server::offers_only_legacy_versions(guard.as_deref()?) {
+        return None;
+    }
+    Some([0x15, 0x03, minor, 0x00, 0x02, 0x02, 0x46])
 }

@@ -738,7 +738,7 @@ fn unoffered_protocol(offered: &[Vec<u8>]) -> Vec<u8> {
 /// Whether the ClientHello's `legacy_version` is below TLS 1.2: such a client
 /// (TLS 1.0/1.1 only) offers nothing we speak (a TLS 1.3 client always sends
 /// 0x0303 there).
-fn offers_only_legacy_versions(hello: &[u8]) -> bool {
+pub(crate) fn offers_only_legacy_versions(hello: &[u8]) -> bool {
     // record type, version(2), length(2), handshake type, length(3), legacy_version(2)
     hello.first() == Some(&0x16)
         && hello.get(5) == Some(&0x01)

@@ -92,8 +92,6 @@ async fn tls1_and_tls1_1_clients_are_refused_with_an_alert_like_node() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known difference (rustls): a TLS 1.0/1.1-only ClientHello is answered \
-            with handshake_failure; OpenSSL/Node send protocol_version"]
 async fn tls1_clients_get_a_protocol_version_alert_like_node() {
     let _ = test_support::require_peer!("openssl");
     let _ = test_support::require_peer!("node");
