@@ -1,0 +1,114 @@
+//! TLS over streams that are not plain sockets. Ports of Node's
+//! `test-tls-generic-stream.js` (a TLSSocket over an in-memory duplex),
+//! `test-tls-inception.js` (TLS inside TLS) and
+//! `test-tls-net-connect-prefer-path.js` (`path` wins over `port`).
+
+mod common;
+
+use std::time::Duration;
+
+use common::{echo, echo_server, listen, Pki};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const T: Duration = Duration::from_secs(10);
+
+fn client_options(pki: &Pki) -> tls_node::TlsSocketOptions {
+    tls_node::TlsSocketOptions {
+        servername: Some("localhost".into()),
+        context: pki.client_context(),
+        ..tls_node::TlsSocketOptions::default()
+    }
+}
+
+fn server_options(pki: &Pki) -> tls_node::TlsSocketOptions {
+    tls_node::TlsSocketOptions {
+        is_server: true,
+        context: pki.context("leaf"),
+        ..tls_node::TlsSocketOptions::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_over_an_in_memory_duplex() {
+    let pki = Pki::new();
+    let (a, b) = tokio::io::duplex(1024);
+    let server = tokio::spawn({
+        let opts = server_options(&pki);
+        async move {
+            let mut s = tls_node::TlsSocket::wrap(b, opts).await.expect("server");
+            let mut buf = [0u8; 5];
+            s.read_exact(&mut buf).await.expect("read");
+            s.write_all(&buf).await.expect("write");
+            s.flush().await.expect("flush");
+            s
+        }
+    });
+    let mut client = tls_node::TlsSocket::wrap(a, client_options(&pki))
+        .await
+        .expect("client");
+    assert!(client.authorized());
+    // No addresses: Node's remoteAddress is undefined for a generic stream.
+    assert!(client.remote_address().is_none());
+    echo(&mut client, b"hello").await;
+    let server = tokio::time::timeout(T, server)
+        .await
+        .expect("in time")
+        .expect("join");
+    assert_eq!(server.get_protocol(), client.get_protocol());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_inside_tls() {
+    let pki = Pki::new();
+    // The outer server relays the decrypted stream to an inner TLS server.
+    let outer = tls_node::create_server(pki.server_options()).expect("server");
+    let port = listen(&outer).await;
+    let inner_opts = server_options(&pki);
+    tokio::spawn({
+        let outer = outer.clone();
+        async move {
+            if let Some(tls_node::ServerEvent::SecureConnection(s)) = outer.next_event().await {
+                let mut inner = tls_node::TlsSocket::wrap(*s, inner_opts)
+                    .await
+                    .expect("inner server");
+                let (mut r, mut w) = tokio::io::split(&mut inner);
+                let _ = tokio::io::copy(&mut r, &mut w).await;
+            }
+        }
+    });
+    let outer_client = common::our_client(&pki, port).await;
+    let mut inner_client = tls_node::TlsSocket::wrap(outer_client, client_options(&pki))
+        .await
+        .expect("inner client");
+    assert!(inner_client.authorized());
+    echo(&mut inner_client, b"two layers deep").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn path_wins_over_port() {
+    let pki = Pki::new();
+    let unix = tls_node::create_server(pki.server_options()).expect("server");
+    let path = pki.path().join("prefer.sock");
+    unix.listen(tls_node::ListenAddr::Unix(path.clone()))
+        .await
+        .expect("listen");
+    let mut events = echo_server(&unix);
+    // A port where nothing listens: connecting there would fail.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let mut s = tls_node::connect(tls_node::ConnectOptions {
+        host: Some("127.0.0.1".into()),
+        port,
+        path: Some(path),
+        servername: Some("localhost".into()),
+        context: pki.client_context(),
+        ..tls_node::ConnectOptions::default()
+    })
+    .await
+    .expect("connects over the path");
+    echo(&mut s, b"via path").await;
+    assert_eq!(events.recv().await.as_deref(), Some("secureConnection"));
+}
