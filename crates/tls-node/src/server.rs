@@ -785,7 +785,12 @@ async fn resume_session(
 async fn choose_context(shared: &Arc<Shared>, servername: Option<&str>) -> Result<Prepared> {
     if let (Some(cb), Some(name)) = (&shared.options.sni_callback, servername) {
         if let Some(context) = cb(name.to_string()).await? {
-            return prepare(context, &shared.settings);
+            // Node 20 goes on with the default certificate when the SNICallback's
+            // context has none (tls.createSecureContext({})); rustls would refuse
+            // with access_denied. The default context is used whole then.
+            if context.has_certificate() {
+                return prepare(context, &shared.settings);
+            }
         }
     } else if let Some(name) = servername {
         let contexts = shared
