@@ -69,19 +69,35 @@ pub(crate) struct Recording<T> {
     inner: T,
     record: Option<Arc<Mutex<Option<Vec<u8>>>>>,
     gate: Option<Arc<Mutex<Option<WriteGate>>>>,
+    alert: Option<AlertRewrite>,
 }
+
+/// A fatal alert description to replace, and its replacement (see
+/// [`RecordHandle::rewrite_alert`]).
+type AlertRewrite = Arc<Mutex<Option<(u8, u8)>>>;
 
 /// A handle on what a [`Recording`] has read, and on its write gate.
 #[derive(Clone, Default)]
 pub(crate) struct RecordHandle {
     record: Arc<Mutex<Option<Vec<u8>>>>,
     gate: Arc<Mutex<Option<WriteGate>>>,
+    alert: AlertRewrite,
 }
 
 impl RecordHandle {
     /// The bytes read so far; recording stops.
     pub(crate) fn stop(&self) -> Vec<u8> {
         crate::socket::lock(&self.record).take().unwrap_or_default()
+    }
+
+    /// Rewrites a fatal alert `from` into `to` when rustls sends it (OpenSSL names
+    /// some refusals differently).
+    pub(crate) fn rewrite_alert(
+        &self,
+        from: rustls::AlertDescription,
+        to: rustls::AlertDescription,
+    ) {
+        *crate::socket::lock(&self.alert) = Some((u8::from(from), u8::from(to)));
     }
 
     /// Holds the stream's writes until `newSession` hooks complete.
@@ -95,12 +111,14 @@ impl<T> Recording<T> {
         let handle = RecordHandle {
             record: Arc::new(Mutex::new(Some(Vec::new()))),
             gate: Arc::new(Mutex::new(None)),
+            alert: Arc::new(Mutex::new(None)),
         };
         (
             Recording {
                 inner,
                 record: Some(handle.record.clone()),
                 gate: Some(handle.gate.clone()),
+                alert: Some(handle.alert.clone()),
             },
             handle,
         )
@@ -112,6 +130,7 @@ impl<T> Recording<T> {
             inner,
             record: None,
             gate: None,
+            alert: None,
         }
     }
 
@@ -169,7 +188,9 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Recording<T> {
     ) -> Poll<std::io::Result<usize>> {
         std::task::ready!(self.poll_gate(cx));
         let this = &mut *self;
-        if let Some(alert) = protocol_version_alert(this.record.as_ref(), buf) {
+        if let Some(alert) = protocol_version_alert(this.record.as_ref(), buf)
+            .or_else(|| rewritten_alert(this.alert.as_ref(), buf))
+        {
             return Pin::new(&mut this.inner).poll_write(cx, &alert);
         }
         Pin::new(&mut this.inner).poll_write(cx, buf)
@@ -202,4 +223,14 @@ fn protocol_version_alert(
         return None;
     }
     Some([0x15, 0x03, minor, 0x00, 0x02, 0x02, 0x46])
+}
+
+/// The plaintext fatal alert record `buf` rewritten as [`RecordHandle::rewrite_alert`]
+/// asked.
+fn rewritten_alert(rewrite: Option<&AlertRewrite>, buf: &[u8]) -> Option<[u8; 7]> {
+    let [0x15, 0x03, minor, 0x00, 0x02, 0x02, desc] = *buf else {
+        return None;
+    };
+    let (from, to) = (*crate::socket::lock(rewrite?))?;
+    (desc == from).then_some([0x15, 0x03, minor, 0x00, 0x02, 0x02, to])
 }

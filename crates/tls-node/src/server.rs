@@ -601,6 +601,7 @@ async fn server_handshake(
     let servername = hello.server_name().map(str::to_string);
     let client_alpn: Option<Vec<Vec<u8>>> = hello.alpn().map(|i| i.map(<[u8]>::to_vec).collect());
     let sigschemes = hello.signature_schemes().to_vec();
+    let offered_suites = hello.cipher_suites().to_vec();
 
     let prepared = choose_context(shared, servername.as_deref()).await?;
     // A per-connection copy of the config, made only when a hook changes it.
@@ -663,9 +664,26 @@ async fn server_handshake(
         Some(c) => Arc::new(c),
         None => prepared.config.clone(),
     };
+    // No suite in common: rustls finds no usable signature scheme first and sends
+    // access_denied; OpenSSL sends handshake_failure (SSL_R_NO_SHARED_CIPHER).
+    let no_shared_cipher = !config
+        .crypto_provider()
+        .cipher_suites
+        .iter()
+        .any(|s| offered_suites.contains(&s.suite()));
+    if no_shared_cipher {
+        record.rewrite_alert(
+            rustls::AlertDescription::AccessDenied,
+            rustls::AlertDescription::HandshakeFailure,
+        );
+    }
     let stream = start.into_stream(config).await.map_err(|e| {
         if offers_only_legacy_versions(&hello_bytes) {
             legacy_version_error()
+        } else if no_shared_cipher {
+            Error::Tls(rustls::Error::PeerIncompatible(
+                rustls::PeerIncompatible::NoCipherSuitesInCommon,
+            ))
         } else {
             crate::client::handshake_error(&e)
         }

@@ -311,3 +311,91 @@ async fn connect_without_host_goes_to_localhost() {
     assert!(c.authorized());
     echo(&mut c, b"localhost").await;
 }
+
+/// One Node client with argv[1] JSON options (plus `ca.pem`), printing the cipher
+/// it got or its error code.
+const NODE_OPTS: &str = r"
+const tls = require('tls'), fs = require('fs');
+const out = (v) => console.log(JSON.stringify(v));
+const o = Object.assign({ host: '127.0.0.1', servername: 'localhost', ca: fs.readFileSync('ca.pem') }, JSON.parse(process.argv[1]));
+const s = tls.connect(o, () => { out({ event: 'secureConnect', cipher: s.getCipher().name }); s.end(); });
+s.on('error', (e) => { out({ event: 'error', code: e.code }); process.exit(0); });
+s.on('close', () => process.exit(0));
+";
+
+async fn node_opts(pki: &Pki, options: &Value) -> Value {
+    let mut node = NodeProc::spawn(pki.path(), NODE_OPTS, &[&options.to_string()]);
+    node.line_async(T).await
+}
+
+/// Our server and a Node server with the same `createServer` options; the same
+/// Node client options against each: [(client line, server tlsClientError)].
+async fn both_servers(pki: &Pki, server: &Value, client: &Value) -> [(Value, Option<String>); 2] {
+    let mut options = pki.server_options();
+    if let Some(c) = server["ciphers"].as_str() {
+        options.context.ciphers = Some(c.into());
+    }
+    if let Some(h) = server["honorCipherOrder"].as_bool() {
+        options.context.honor_cipher_order = Some(h);
+    }
+    if let Some(v) = server["maxVersion"].as_str() {
+        options.context.max_version = Some(v.into());
+    }
+    let ours = tls_node::create_server(options).expect("server");
+    let port = listen(&ours).await;
+    let mut events = echo_server(&ours);
+    let (mut node, node_port) = common::node_server(pki, &server.to_string()).await;
+    let client_for = |p: u16| {
+        let mut c = client.clone();
+        c["port"] = p.into();
+        c
+    };
+    let ours_line = node_opts(pki, &client_for(port)).await;
+    let ours_err = if ours_line["event"] == "error" {
+        events.recv().await
+    } else {
+        None
+    };
+    let theirs_line = node_opts(pki, &client_for(node_port)).await;
+    let theirs_err = if theirs_line["event"] == "error" {
+        node.event("tlsClientError", T).await["code"]
+            .as_str()
+            .map(str::to_string)
+    } else {
+        None
+    };
+    [(ours_line, ours_err), (theirs_line, theirs_err)]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_shared_cipher_fails_on_both_ends_like_node() {
+    let _ = test_support::require_peer!("node");
+    let pki = Pki::new();
+    let [ours, theirs] = both_servers(
+        &pki,
+        &serde_json::json!({"ciphers": "ECDHE-ECDSA-AES128-GCM-SHA256", "maxVersion": "TLSv1.2"}),
+        &serde_json::json!({"ciphers": "ECDHE-ECDSA-AES256-GCM-SHA384", "maxVersion": "TLSv1.2"}),
+    )
+    .await;
+    assert_eq!(ours.0["event"], "error", "{ours:?}");
+    assert_eq!(ours.0, theirs.0, "the Node client's error");
+    assert_eq!(ours.1, theirs.1, "the server's tlsClientError");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn honor_cipher_order_picks_like_node() {
+    let _ = test_support::require_peer!("node");
+    let pki = Pki::new();
+    let server_ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384";
+    let client_ciphers = "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256";
+    for honor in [true, false] {
+        let [ours, theirs] = both_servers(
+            &pki,
+            &serde_json::json!({"ciphers": server_ciphers, "honorCipherOrder": honor, "maxVersion": "TLSv1.2"}),
+            &serde_json::json!({"ciphers": client_ciphers, "maxVersion": "TLSv1.2"}),
+        )
+        .await;
+        assert_eq!(ours.0["event"], "secureConnect", "{ours:?}");
+        assert_eq!(ours.0, theirs.0, "honorCipherOrder {honor}");
+    }
+}
