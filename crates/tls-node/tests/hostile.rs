@@ -312,3 +312,80 @@ async fn garbage_and_http_get_an_alert_or_close_and_a_client_error_like_node() {
     assert_eq!(events.recv().await.as_deref(), Some("secureConnection"));
     assert_eq!(server.get_connections(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_record_after_the_handshake_ends_only_that_connection() {
+    // Node's test-tls-alert-handling.js: one client writes a malformed record on
+    // its raw socket after the handshake; another client goes on being served.
+    let pki = Pki::new();
+    let server = tls_node::create_server(pki.server_options()).expect("server");
+    let port = listen(&server).await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let s2 = server.clone();
+    tokio::spawn(async move {
+        while let Some(ev) = s2.next_event().await {
+            if let tls_node::ServerEvent::SecureConnection(mut sock) = ev {
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    // Echo until the connection ends; report how it ended.
+                    let mut buf = [0u8; 1024];
+                    let end = loop {
+                        match sock.read(&mut buf).await {
+                            Ok(0) => break "eof".to_string(),
+                            Ok(n) => {
+                                if sock.write_all(&buf[..n]).await.is_err() {
+                                    break "write error".to_string();
+                                }
+                            }
+                            Err(e) => break format!("read error: {e}"),
+                        }
+                    };
+                    let _ = tx.send(end);
+                });
+            }
+        }
+    });
+    let mut good = our_client(&pki, port).await;
+    echo(&mut good, b"a").await;
+
+    let raw = std::net::TcpStream::connect(("127.0.0.1", port)).expect("tcp");
+    let mut raw_clone = raw.try_clone().expect("clone");
+    raw.set_nonblocking(true).expect("nonblocking");
+    let mut bad = tls_node::TlsSocket::wrap(
+        TcpStream::from_std(raw).expect("tokio"),
+        tls_node::TlsSocketOptions {
+            servername: Some("localhost".into()),
+            context: pki.client_context(),
+            ..tls_node::TlsSocketOptions::default()
+        },
+    )
+    .await
+    .expect("bad client handshake");
+    echo(&mut bad, b"b").await;
+    raw_clone
+        .write_all(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff])
+        .expect("bad record");
+    // The server ends that connection with an error and answers with an alert.
+    let end = tokio::time::timeout(T, rx.recv())
+        .await
+        .expect("in time")
+        .expect("an end");
+    assert!(end.starts_with("read error"), "{end}");
+    let mut sink = [0u8; 16];
+    let got = tokio::time::timeout(T, bad.read(&mut sink))
+        .await
+        .expect("in time");
+    let err = got.expect_err("the bad client gets an alert, not data");
+    let alert = err
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>())
+        .cloned();
+    assert!(
+        matches!(alert, Some(rustls::Error::AlertReceived(_))),
+        "{err:?}"
+    );
+    // The good client is still served.
+    for _ in 0..5 {
+        echo(&mut good, b"a").await;
+    }
+}
