@@ -41,14 +41,21 @@ fn ec_key(dir: &Path, name: &str) {
 
 fn leaf(dir: &Path, name: &str, cn: &str, san: &str) {
     ec_key(dir, name);
-    std::fs::write(
-        dir.join(format!("{name}.ext")),
-        format!(
+    issue(
+        dir,
+        name,
+        cn,
+        "ca",
+        &format!(
             "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\n\
              extendedKeyUsage=serverAuth,clientAuth\nsubjectAltName={san}\n"
         ),
-    )
-    .expect("ext");
+    );
+}
+
+/// Issues `name.pem` for the existing `name.key`, signed by `ca` with extensions `ext`.
+fn issue(dir: &Path, name: &str, cn: &str, ca: &str, ext: &str) {
+    std::fs::write(dir.join(format!("{name}.ext")), ext).expect("ext");
     sh(
         dir,
         &[
@@ -70,9 +77,9 @@ fn leaf(dir: &Path, name: &str, cn: &str, san: &str) {
             "-in",
             &format!("{name}.csr"),
             "-CA",
-            "ca.pem",
+            &format!("{ca}.pem"),
             "-CAkey",
-            "ca.key",
+            &format!("{ca}.key"),
             "-CAcreateserial",
             "-days",
             "30",
@@ -109,6 +116,77 @@ impl Pki {
         leaf(d, "leaf", "localhost", "DNS:localhost,IP:127.0.0.1");
         leaf(d, "other", "other.example", "DNS:other.example");
         Pki { dir }
+    }
+
+    /// Adds leaf `name` (RSA 2048 when `rsa`, else P-256) for `localhost`, signed
+    /// by `ca` (`"ca"`, or an intermediate made by [`Pki::add_intermediate`]).
+    pub(crate) fn add_leaf(&self, name: &str, ca: &str, rsa: bool) {
+        let d = self.path();
+        if rsa {
+            sh(
+                d,
+                &[
+                    "genpkey",
+                    "-algorithm",
+                    "RSA",
+                    "-pkeyopt",
+                    "rsa_keygen_bits:2048",
+                    "-out",
+                    &format!("{name}.key"),
+                ],
+            );
+        } else {
+            ec_key(d, name);
+        }
+        let usage = if rsa {
+            "digitalSignature,keyEncipherment"
+        } else {
+            "digitalSignature"
+        };
+        issue(
+            d,
+            name,
+            "localhost",
+            ca,
+            &format!(
+                "basicConstraints=CA:FALSE\nkeyUsage={usage}\n\
+                 extendedKeyUsage=serverAuth,clientAuth\n\
+                 subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+            ),
+        );
+    }
+
+    /// Adds an intermediate CA `name` signed by the root.
+    pub(crate) fn add_intermediate(&self, name: &str) {
+        ec_key(self.path(), name);
+        issue(
+            self.path(),
+            name,
+            &format!("Intermediate {name}"),
+            "ca",
+            "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n",
+        );
+    }
+
+    /// Adds an unrelated self-signed CA `name`.
+    pub(crate) fn add_root(&self, name: &str) {
+        ec_key(self.path(), name);
+        sh(
+            self.path(),
+            &[
+                "req",
+                "-x509",
+                "-new",
+                "-key",
+                &format!("{name}.key"),
+                "-subj",
+                &format!("/CN=Root {name}"),
+                "-days",
+                "30",
+                "-out",
+                &format!("{name}.pem"),
+            ],
+        );
     }
 
     pub(crate) fn path(&self) -> &Path {
