@@ -671,7 +671,19 @@ async fn server_handshake(
         .cipher_suites
         .iter()
         .any(|s| offered_suites.contains(&s.suite()));
-    if no_shared_cipher {
+    // No certificate the client's signature algorithms allow: rustls sends
+    // access_denied too; OpenSSL sends handshake_failure with
+    // NO_SUITABLE_SIGNATURE_ALGORITHM in TLS 1.3, and NO_SHARED_CIPHER in TLS 1.2
+    // (where no suite is left for the key). TLS 1.3 is assumed when both sides
+    // have a TLS 1.3 suite.
+    let no_usable_certificate =
+        !no_shared_cipher && own_certificate.is_none() && prepared.context.has_certificate();
+    let tls13_suite_shared = config
+        .crypto_provider()
+        .cipher_suites
+        .iter()
+        .any(|s| s.version() == &rustls::version::TLS13 && offered_suites.contains(&s.suite()));
+    if no_shared_cipher || no_usable_certificate {
         record.rewrite_alert(
             rustls::AlertDescription::AccessDenied,
             rustls::AlertDescription::HandshakeFailure,
@@ -680,9 +692,13 @@ async fn server_handshake(
     let stream = start.into_stream(config).await.map_err(|e| {
         if offers_only_legacy_versions(&hello_bytes) {
             legacy_version_error()
-        } else if no_shared_cipher {
+        } else if no_shared_cipher || (no_usable_certificate && !tls13_suite_shared) {
             Error::Tls(rustls::Error::PeerIncompatible(
                 rustls::PeerIncompatible::NoCipherSuitesInCommon,
+            ))
+        } else if no_usable_certificate {
+            Error::Tls(rustls::Error::PeerIncompatible(
+                rustls::PeerIncompatible::NoSignatureSchemesInCommon,
             ))
         } else {
             crate::client::handshake_error(&e)
