@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use test_support::{openssl, run_ok};
 use tls_core::SecureContextOptions;
 use tls_node::ServerOptions;
@@ -458,4 +458,87 @@ pub(crate) fn echo_server(
         }
     });
     rx
+}
+
+/// `tls.createServer(argv[1] JSON)`; `key`/`cert`/`ca` are lists of file names.
+pub(crate) const NODE_SERVER_FILES: &str = r"
+const tls = require('tls'), fs = require('fs');
+const out = (v) => console.log(JSON.stringify(v));
+const o = JSON.parse(process.argv[1]);
+for (const f of ['key', 'cert', 'ca']) if (o[f]) o[f] = o[f].map((n) => fs.readFileSync(n));
+const s = tls.createServer(o, (c) => { c.on('error', () => {}); c.end(); });
+s.on('tlsClientError', (e) => out({ event: 'tlsClientError', code: e.code }));
+s.listen(0, '127.0.0.1', () => out({ event: 'listening', port: s.address().port }));
+";
+
+/// One `tls.connect(argv[1] JSON)` (`ca`: file names); prints what it saw.
+pub(crate) const NODE_CLIENT_FILES: &str = r"
+const tls = require('tls'), fs = require('fs');
+const out = (v) => console.log(JSON.stringify(v));
+const o = Object.assign({ host: '127.0.0.1', servername: 'localhost' }, JSON.parse(process.argv[1]));
+if (o.ca) o.ca = o.ca.map((n) => fs.readFileSync(n));
+const s = tls.connect(o, () => {
+  const p = s.getPeerCertificate(true);
+  out({ event: 'secureConnect', authorized: s.authorized, authorizationError: s.authorizationError || null,
+    protocol: s.getProtocol(), cipher: s.getCipher().name, fingerprint256: p.fingerprint256,
+    issuer: p.issuer && p.issuer.CN, chain: p.issuerCertificate ? p.issuerCertificate.fingerprint256 : null,
+    ephemeral: s.getEphemeralKeyInfo() });
+  s.end();
+});
+s.on('error', (e) => { out({ event: 'error', code: e.code }); process.exit(0); });
+s.on('close', () => process.exit(0));
+";
+
+pub(crate) fn files(pki: &Pki, v: &Value) -> Vec<Vec<u8>> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|n| pki.read(n.as_str().expect("file name")))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Our server from the same JSON options as [`NODE_SERVER_FILES`].
+pub(crate) fn our_server(pki: &Pki, o: &Value) -> tls_node::Server {
+    let mut options = tls_node::ServerOptions::default();
+    options.context.key = files(pki, &o["key"])
+        .into_iter()
+        .map(|pem| KeyInput {
+            pem,
+            passphrase: None,
+        })
+        .collect();
+    options.context.cert = files(pki, &o["cert"]);
+    if o.get("ca").is_some() {
+        options.context.ca = Some(files(pki, &o["ca"]));
+    }
+    let text = |k: &str| o[k].as_str().map(str::to_string);
+    options.context.ecdh_curve = text("ecdhCurve");
+    options.context.ciphers = text("ciphers");
+    options.context.min_version = text("minVersion");
+    options.context.max_version = text("maxVersion");
+    options.context.sigalgs = text("sigalgs");
+    options.context.honor_cipher_order = o["honorCipherOrder"].as_bool();
+    tls_node::create_server(options).expect("server")
+}
+
+/// The Node client's line against our server and against a Node server with the
+/// same options.
+pub(crate) async fn compare(pki: &Pki, server: &Value, client: &Value) -> (Value, Value) {
+    let ours = our_server(pki, server);
+    let port = listen(&ours).await;
+    let _events = echo_server(&ours);
+    let mut node = NodeProc::spawn(pki.path(), NODE_SERVER_FILES, &[&server.to_string()]);
+    let node_port = node.event("listening", Duration::from_secs(10)).await["port"].clone();
+    let mut lines = Vec::new();
+    for p in [json!(port), node_port] {
+        let mut c = client.clone();
+        c["port"] = p;
+        let mut n = NodeProc::spawn(pki.path(), NODE_CLIENT_FILES, &[&c.to_string()]);
+        lines.push(n.line_async(Duration::from_secs(10)).await);
+    }
+    let theirs = lines.pop().expect("node");
+    let ours = lines.pop().expect("ours");
+    (ours, theirs)
 }
