@@ -501,6 +501,11 @@ pub(crate) fn files(pki: &Pki, v: &Value) -> Vec<Vec<u8>> {
 
 /// Our server from the same JSON options as [`NODE_SERVER_FILES`].
 pub(crate) fn our_server(pki: &Pki, o: &Value) -> tls_node::Server {
+    tls_node::create_server(our_server_options(pki, o)).expect("server")
+}
+
+/// The [`ServerOptions`] of the JSON options of [`NODE_SERVER_FILES`].
+pub(crate) fn our_server_options(pki: &Pki, o: &Value) -> ServerOptions {
     let mut options = tls_node::ServerOptions::default();
     options.context.key = files(pki, &o["key"])
         .into_iter()
@@ -520,7 +525,7 @@ pub(crate) fn our_server(pki: &Pki, o: &Value) -> tls_node::Server {
     options.context.max_version = text("maxVersion");
     options.context.sigalgs = text("sigalgs");
     options.context.honor_cipher_order = o["honorCipherOrder"].as_bool();
-    tls_node::create_server(options).expect("server")
+    options
 }
 
 /// The Node client's line against our server and against a Node server with the
