@@ -401,3 +401,108 @@ async fn honor_cipher_order_picks_like_node() {
         assert_eq!(ours.0, theirs.0, "honorCipherOrder {honor}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_during_the_handshake_on_a_given_socket_or_pipe_is_econnreset() {
+    // test-tls-wrap-econnreset-socket.js / -pipe.js: Node reports ECONNRESET.
+    let pki = Pki::new();
+    let port = hostile_server(None).await;
+    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("tcp");
+    let err = tls_node::TlsSocket::wrap(
+        tcp,
+        tls_node::TlsSocketOptions {
+            servername: Some("localhost".into()),
+            context: pki.client_context(),
+            ..tls_node::TlsSocketOptions::default()
+        },
+    )
+    .await
+    .expect_err("reset");
+    assert_eq!(err.code(), "ECONNRESET");
+
+    let path = pki.path().join("reset.sock");
+    let listener = tokio::net::UnixListener::bind(&path).expect("bind");
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf).await;
+            // A Unix socket cannot send a reset: it closes mid-handshake.
+            drop(s);
+        }
+    });
+    let err = tls_node::connect(tls_node::ConnectOptions {
+        path: Some(path),
+        servername: Some("localhost".into()),
+        context: pki.client_context(),
+        ..tls_node::ConnectOptions::default()
+    })
+    .await
+    .expect_err("closed mid-handshake");
+    assert_eq!(err.code(), "ECONNRESET", "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_through_an_http_connect_tunnel() {
+    // test-tls-over-http-tunnel.js: CONNECT through a proxy, then TLS end to end.
+    let pki = Pki::new();
+    let server = tls_node::create_server(pki.server_options()).expect("server");
+    let port = listen(&server).await;
+    let mut events = echo_server(&server);
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let proxy_port = proxy.local_addr().expect("addr").port();
+    tokio::spawn(async move {
+        let (mut client, _) = proxy.accept().await.expect("accept");
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            client.read_exact(&mut byte).await.expect("request");
+            head.push(byte[0]);
+        }
+        let line = String::from_utf8_lossy(&head).into_owned();
+        let target = line
+            .strip_prefix("CONNECT ")
+            .and_then(|r| r.split(' ').next())
+            .expect("CONNECT line")
+            .to_string();
+        let mut upstream = tokio::net::TcpStream::connect(target)
+            .await
+            .expect("upstream");
+        client
+            .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            .await
+            .expect("200");
+        let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+    });
+    let mut tcp = tokio::net::TcpStream::connect(("127.0.0.1", proxy_port))
+        .await
+        .expect("proxy");
+    tcp.write_all(
+        format!("CONNECT 127.0.0.1:{port} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").as_bytes(),
+    )
+    .await
+    .expect("CONNECT");
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        tcp.read_exact(&mut byte).await.expect("response");
+        head.push(byte[0]);
+    }
+    assert!(head.starts_with(b"HTTP/1.1 200"), "{head:?}");
+    let mut tls = tls_node::TlsSocket::wrap(
+        tcp,
+        tls_node::TlsSocketOptions {
+            servername: Some("localhost".into()),
+            context: pki.client_context(),
+            ..tls_node::TlsSocketOptions::default()
+        },
+    )
+    .await
+    .expect("TLS through the tunnel");
+    assert!(tls.authorized());
+    echo(&mut tls, b"tunnelled").await;
+    assert_eq!(events.recv().await.as_deref(), Some("secureConnection"));
+}
