@@ -132,6 +132,25 @@ async fn start_up_errors_like_node() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secure_protocol_method_names_like_node() {
+    // test-tls-no-sslv23.js: unknown and SSLv2/SSLv3 method names are refused.
+    let _ = test_support::require_peer!("node");
+    let cases: Vec<Value> = [
+        "blargh",
+        "SSLv2_method",
+        "SSLv3_method",
+        "SSLv23_method",
+        "TLS_method",
+        "TLSv1_2_method",
+        "TLSv1_2_server_method",
+    ]
+    .iter()
+    .map(|m| json!({"key": ["leaf.key"], "cert": ["leaf.pem"], "secureProtocol": m}))
+    .collect();
+    start_up(&cases).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "known difference (tls-core): minVersion above maxVersion fails at \
             createServer (ERR_SSL_NO_PROTOCOLS_AVAILABLE); Node 20 creates the \
             server and every handshake fails"]

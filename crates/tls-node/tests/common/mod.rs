@@ -524,6 +524,7 @@ pub(crate) fn our_server_options(pki: &Pki, o: &Value) -> ServerOptions {
     options.context.min_version = text("minVersion");
     options.context.max_version = text("maxVersion");
     options.context.sigalgs = text("sigalgs");
+    options.context.secure_protocol = text("secureProtocol");
     options.context.honor_cipher_order = o["honorCipherOrder"].as_bool();
     options
 }
