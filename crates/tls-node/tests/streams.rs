@@ -112,3 +112,69 @@ async fn path_wins_over_port() {
     echo(&mut s, b"via path").await;
     assert_eq!(events.recv().await.as_deref(), Some("secureConnection"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_tlssocket_without_a_server_calls_sni_callback() {
+    // test-tls-socket-snicallback-without-server.js.
+    let pki = Pki::new();
+    let (a, b) = tokio::io::duplex(4096);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let other = tls_core::create_secure_context(&pki.context("other")).expect("context");
+    let server = tokio::spawn(async move {
+        tls_node::TlsSocket::wrap(
+            b,
+            tls_node::TlsSocketOptions {
+                is_server: true,
+                context: tls_core::SecureContextOptions::default(),
+                sni_callback: Some(std::sync::Arc::new(move |name: String| {
+                    let _ = tx.send(name);
+                    let other = other.clone();
+                    Box::pin(async move { Ok(Some(other)) })
+                })),
+                ..tls_node::TlsSocketOptions::default()
+            },
+        )
+        .await
+    });
+    let client = tls_node::TlsSocket::wrap(
+        a,
+        tls_node::TlsSocketOptions {
+            servername: Some("other.example".into()),
+            context: pki.client_context(),
+            ..tls_node::TlsSocketOptions::default()
+        },
+    )
+    .await
+    .expect("client");
+    assert_eq!(rx.recv().await.as_deref(), Some("other.example"));
+    assert!(client.authorized());
+    let server = tokio::time::timeout(T, server)
+        .await
+        .expect("in time")
+        .expect("join")
+        .expect("server");
+    assert_eq!(server.servername(), Some("other.example"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unverifiable_server_gives_nodes_friendly_error() {
+    // test-tls-friendly-error-message.js: no CA for the server's issuer.
+    let pki = Pki::new();
+    let server = tls_node::create_server(pki.server_options()).expect("server");
+    let port = listen(&server).await;
+    let _events = echo_server(&server);
+    let err = tls_node::connect(tls_node::ConnectOptions {
+        host: Some("127.0.0.1".into()),
+        port,
+        servername: Some("localhost".into()),
+        context: tls_core::SecureContextOptions {
+            ca: Some(vec![pki.read("other.pem")]),
+            ..tls_core::SecureContextOptions::default()
+        },
+        ..tls_node::ConnectOptions::default()
+    })
+    .await
+    .expect_err("unverifiable");
+    assert_eq!(err.code(), "UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+    assert_eq!(err.to_string(), "unable to verify the first certificate");
+}
