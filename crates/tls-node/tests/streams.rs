@@ -178,3 +178,33 @@ async fn an_unverifiable_server_gives_nodes_friendly_error() {
     assert_eq!(err.code(), "UNABLE_TO_VERIFY_LEAF_SIGNATURE");
     assert_eq!(err.to_string(), "unable to verify the first certificate");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_over_a_given_socket_and_a_tls12_session_after_secure_connect() {
+    // test-tls-reuse-host-from-socket.js: tls.connect({socket, rejectUnauthorized:
+    // false}); test-tls-secure-session.js: a TLS 1.2 session is there once secure.
+    let pki = Pki::new();
+    let mut options = pki.server_options();
+    options.context.secure_protocol = Some("TLSv1_2_method".into());
+    let server = tls_node::create_server(options).expect("server");
+    let port = listen(&server).await;
+    let _events = echo_server(&server);
+    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("tcp");
+    let mut c = tls_node::connect(tls_node::ConnectOptions {
+        socket: Some(Box::new(tcp)),
+        reject_unauthorized: Some(false),
+        ..tls_node::ConnectOptions::default()
+    })
+    .await
+    .expect("connect over the socket");
+    // No CA given: not authorized, but connected.
+    assert!(!c.authorized());
+    assert_eq!(c.get_protocol(), Some("TLSv1.2"));
+    assert!(
+        c.get_session().is_some(),
+        "TLS 1.2: the session is known at once"
+    );
+    echo(&mut c, b"over a given socket").await;
+}
