@@ -208,3 +208,44 @@ async fn connect_over_a_given_socket_and_a_tls12_session_after_secure_connect() 
     );
     echo(&mut c, b"over a given socket").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secure_context_overrides_the_context_options_of_a_tlssocket() {
+    // test-tls-socket-default-options.js: `secureContext` wins over `ca`.
+    let pki = Pki::new();
+    let server = tls_node::create_server(pki.server_options()).expect("server");
+    let port = listen(&server).await;
+    let _events = echo_server(&server);
+    let wrap = |secure_context: Option<tls_core::SecureContext>| {
+        let context = pki.client_context();
+        async move {
+            let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .expect("tcp");
+            tls_node::TlsSocket::wrap(
+                tcp,
+                tls_node::TlsSocketOptions {
+                    servername: Some("localhost".into()),
+                    secure_context,
+                    context,
+                    ..tls_node::TlsSocketOptions::default()
+                },
+            )
+            .await
+        }
+    };
+    // `ca` alone: verified.
+    let mut ok = wrap(None).await.expect("ca option");
+    echo(&mut ok, b"hello").await;
+    // A context without that CA given as secureContext: `ca` is ignored.
+    let bare = tls_core::create_secure_context(&tls_core::SecureContextOptions {
+        ca: Some(vec![pki.read("other.pem")]),
+        ..tls_core::SecureContextOptions::default()
+    })
+    .expect("context");
+    let err = wrap(Some(bare)).await.expect_err("secureContext wins");
+    assert_eq!(err.to_string(), "unable to verify the first certificate");
+    // A context with it: verified.
+    let good = tls_core::create_secure_context(&pki.client_context()).expect("context");
+    wrap(Some(good)).await.expect("secureContext with the CA");
+}
