@@ -1,7 +1,10 @@
 //! rustls errors → the codes and messages Node (OpenSSL) gives for the same
 //! failure (`ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION`, `ERR_SSL_NO_SHARED_CIPHER`, ...).
 
-use rustls::{AlertDescription as A, Error as E, PeerIncompatible as PI, PeerMisbehaved as PM};
+use rustls::{
+    AlertDescription as A, Error as E, InvalidMessage as IM, PeerIncompatible as PI,
+    PeerMisbehaved as PM,
+};
 
 /// Node's `err.code` for a failed handshake or record.
 pub(crate) fn code_of(e: &E) -> &'static str {
@@ -10,6 +13,9 @@ pub(crate) fn code_of(e: &E) -> &'static str {
         E::NoApplicationProtocol => "ERR_SSL_NO_APPLICATION_PROTOCOL",
         E::NoCertificatesPresented => "ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE",
         E::DecryptError => "ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC",
+        // A record header announcing more than 2^14 + 2048 bytes: OpenSSL's
+        // SSL_R_PACKET_LENGTH_TOO_LONG.
+        E::InvalidMessage(IM::MessageTooLarge) => "ERR_SSL_PACKET_LENGTH_TOO_LONG",
         E::InvalidMessage(_) => "ERR_SSL_WRONG_VERSION_NUMBER",
         E::InappropriateMessage { .. } | E::InappropriateHandshakeMessage { .. } => {
             "ERR_SSL_UNEXPECTED_MESSAGE"
@@ -90,6 +96,7 @@ pub(crate) fn message_of(e: &E) -> String {
             format!("{name} (alert received from peer)")
         }
         E::NoApplicationProtocol => "no application protocol".into(),
+        E::InvalidMessage(IM::MessageTooLarge) => "packet length too long".into(),
         E::PeerIncompatible(PI::NoCipherSuitesInCommon) => "no shared cipher".into(),
         other => other.to_string(),
     }

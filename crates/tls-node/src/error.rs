@@ -49,6 +49,14 @@ pub enum Error {
     /// The server is not listening (or already closed).
     #[error("Server is not running.")]
     ServerNotRunning,
+    /// The client sent a plain HTTP request instead of a ClientHello
+    /// (`ERR_SSL_HTTP_REQUEST`).
+    #[error("http request")]
+    HttpRequest,
+    /// The client sent an HTTP proxy `CONNECT` instead of a ClientHello
+    /// (`ERR_SSL_HTTPS_PROXY_REQUEST`).
+    #[error("https proxy request")]
+    HttpsProxyRequest,
     /// A socket operation failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),
@@ -71,6 +79,8 @@ impl Error {
             Error::KeyingMaterial(_) => "ERR_CRYPTO_OPERATION_FAILED",
             Error::ServerNotRunning => "ERR_SERVER_NOT_RUNNING",
             Error::SessionHook(_) => "ERR_TLS_SESSION_HOOK",
+            Error::HttpRequest => "ERR_SSL_HTTP_REQUEST",
+            Error::HttpsProxyRequest => "ERR_SSL_HTTPS_PROXY_REQUEST",
             Error::Io(e) => tls_pki::error::io_error_code(e),
         }
     }

@@ -69,19 +69,35 @@ pub(crate) struct Recording<T> {
     inner: T,
     record: Option<Arc<Mutex<Option<Vec<u8>>>>>,
     gate: Option<Arc<Mutex<Option<WriteGate>>>>,
+    alert: Option<AlertRewrite>,
 }
+
+/// A fatal alert description to replace, and its replacement (see
+/// [`RecordHandle::rewrite_alert`]).
+type AlertRewrite = Arc<Mutex<Option<(u8, u8)>>>;
 
 /// A handle on what a [`Recording`] has read, and on its write gate.
 #[derive(Clone, Default)]
 pub(crate) struct RecordHandle {
     record: Arc<Mutex<Option<Vec<u8>>>>,
     gate: Arc<Mutex<Option<WriteGate>>>,
+    alert: AlertRewrite,
 }
 
 impl RecordHandle {
     /// The bytes read so far; recording stops.
     pub(crate) fn stop(&self) -> Vec<u8> {
         crate::socket::lock(&self.record).take().unwrap_or_default()
+    }
+
+    /// Rewrites a fatal alert `from` into `to` when rustls sends it (OpenSSL names
+    /// some refusals differently).
+    pub(crate) fn rewrite_alert(
+        &self,
+        from: rustls::AlertDescription,
+        to: rustls::AlertDescription,
+    ) {
+        *crate::socket::lock(&self.alert) = Some((u8::from(from), u8::from(to)));
     }
 
     /// Holds the stream's writes until `newSession` hooks complete.
@@ -95,12 +111,14 @@ impl<T> Recording<T> {
         let handle = RecordHandle {
             record: Arc::new(Mutex::new(Some(Vec::new()))),
             gate: Arc::new(Mutex::new(None)),
+            alert: Arc::new(Mutex::new(None)),
         };
         (
             Recording {
                 inner,
                 record: Some(handle.record.clone()),
                 gate: Some(handle.gate.clone()),
+                alert: Some(handle.alert.clone()),
             },
             handle,
         )
@@ -112,6 +130,7 @@ impl<T> Recording<T> {
             inner,
             record: None,
             gate: None,
+            alert: None,
         }
     }
 
@@ -168,7 +187,13 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Recording<T> {
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
         std::task::ready!(self.poll_gate(cx));
-        Pin::new(&mut self.inner).poll_write(cx, buf)
+        let this = &mut *self;
+        if let Some(alert) = protocol_version_alert(this.record.as_ref(), buf)
+            .or_else(|| rewritten_alert(this.alert.as_ref(), buf))
+        {
+            return Pin::new(&mut this.inner).poll_write(cx, &alert);
+        }
+        Pin::new(&mut this.inner).poll_write(cx, buf)
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
@@ -179,4 +204,33 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Recording<T> {
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
     }
+}
+
+/// OpenSSL answers a TLS 1.0/1.1-only ClientHello with a `protocol_version` alert
+/// (what `openssl s_client -tls1` and Node clients report); rustls sends
+/// `handshake_failure`. While the hello is still being recorded, that one alert
+/// record is rewritten (same length, so partial writes stay consistent).
+fn protocol_version_alert(
+    record: Option<&Arc<Mutex<Option<Vec<u8>>>>>,
+    buf: &[u8],
+) -> Option<[u8; 7]> {
+    // A plaintext fatal(2) handshake_failure(40) alert record.
+    let [0x15, 0x03, minor, 0x00, 0x02, 0x02, 0x28] = *buf else {
+        return None;
+    };
+    let guard = crate::socket::lock(record?);
+    if !crate::server::offers_only_legacy_versions(guard.as_deref()?) {
+        return None;
+    }
+    Some([0x15, 0x03, minor, 0x00, 0x02, 0x02, 0x46])
+}
+
+/// The plaintext fatal alert record `buf` rewritten as [`RecordHandle::rewrite_alert`]
+/// asked.
+fn rewritten_alert(rewrite: Option<&AlertRewrite>, buf: &[u8]) -> Option<[u8; 7]> {
+    let [0x15, 0x03, minor, 0x00, 0x02, 0x02, desc] = *buf else {
+        return None;
+    };
+    let (from, to) = (*crate::socket::lock(rewrite?))?;
+    (desc == from).then_some([0x15, 0x03, minor, 0x00, 0x02, 0x02, to])
 }

@@ -586,14 +586,22 @@ async fn server_handshake(
 ) -> Result<TlsSocket> {
     let (recording, record) = Recording::new(io);
     let acceptor = tokio_rustls::LazyConfigAcceptor::new(Acceptor::default(), recording);
-    let start = acceptor
-        .await
-        .map_err(|e| crate::client::handshake_error(&e))?;
+    let start = acceptor.await.map_err(|e| {
+        let seen = record.stop();
+        plain_text_request(&seen).unwrap_or_else(|| {
+            if offers_only_legacy_versions(&seen) {
+                legacy_version_error()
+            } else {
+                crate::client::handshake_error(&e)
+            }
+        })
+    })?;
     let hello_bytes = record.stop();
     let hello = start.client_hello();
     let servername = hello.server_name().map(str::to_string);
     let client_alpn: Option<Vec<Vec<u8>>> = hello.alpn().map(|i| i.map(<[u8]>::to_vec).collect());
     let sigschemes = hello.signature_schemes().to_vec();
+    let offered_suites = hello.cipher_suites().to_vec();
 
     let prepared = choose_context(shared, servername.as_deref()).await?;
     // A per-connection copy of the config, made only when a hook changes it.
@@ -610,15 +618,22 @@ async fn server_handshake(
         );
     }
 
-    if let Some(cb) = &shared.options.alpn_callback {
+    // Node calls ALPNCallback only when the client offers ALPN (OpenSSL's
+    // alpn_select_cb); without it the handshake goes on with no protocol.
+    if let (Some(cb), Some(offered)) = (&shared.options.alpn_callback, &client_alpn) {
         let request = AlpnRequest {
             servername: servername.clone(),
-            protocols: client_alpn.clone().unwrap_or_default(),
+            protocols: offered.clone(),
         };
         match alpn::run_alpn_callback(cb, &request)? {
             Some(p) => cfg(&mut config, &prepared).alpn_protocols = vec![p],
-            // Node: undefined → no_application_protocol alert.
-            None => return Err(Error::Tls(rustls::Error::NoApplicationProtocol)),
+            // Node: undefined → a no_application_protocol alert. Offering rustls
+            // only a protocol the client did not ask for makes it send that alert
+            // (and fail with NoApplicationProtocol) instead of a silent close.
+            None => {
+                cfg(&mut config, &prepared).alpn_protocols =
+                    vec![unoffered_protocol(&request.protocols)];
+            }
         }
     }
     if shared.options.keylog {
@@ -660,10 +675,46 @@ async fn server_handshake(
         Some(c) => Arc::new(c),
         None => prepared.config.clone(),
     };
-    let stream = start
-        .into_stream(config)
-        .await
-        .map_err(|e| crate::client::handshake_error(&e))?;
+    // No suite in common: rustls finds no usable signature scheme first and sends
+    // access_denied; OpenSSL sends handshake_failure (SSL_R_NO_SHARED_CIPHER).
+    let no_shared_cipher = !config
+        .crypto_provider()
+        .cipher_suites
+        .iter()
+        .any(|s| offered_suites.contains(&s.suite()));
+    // No certificate the client's signature algorithms allow: rustls sends
+    // access_denied too; OpenSSL sends handshake_failure with
+    // NO_SUITABLE_SIGNATURE_ALGORITHM in TLS 1.3, and NO_SHARED_CIPHER in TLS 1.2
+    // (where no suite is left for the key). TLS 1.3 is assumed when both sides
+    // have a TLS 1.3 suite.
+    let no_usable_certificate =
+        !no_shared_cipher && own_certificate.is_none() && prepared.context.has_certificate();
+    let tls13_suite_shared = config
+        .crypto_provider()
+        .cipher_suites
+        .iter()
+        .any(|s| s.version() == &rustls::version::TLS13 && offered_suites.contains(&s.suite()));
+    if no_shared_cipher || no_usable_certificate {
+        record.rewrite_alert(
+            rustls::AlertDescription::AccessDenied,
+            rustls::AlertDescription::HandshakeFailure,
+        );
+    }
+    let stream = start.into_stream(config).await.map_err(|e| {
+        if offers_only_legacy_versions(&hello_bytes) {
+            legacy_version_error()
+        } else if no_shared_cipher || (no_usable_certificate && !tls13_suite_shared) {
+            Error::Tls(rustls::Error::PeerIncompatible(
+                rustls::PeerIncompatible::NoCipherSuitesInCommon,
+            ))
+        } else if no_usable_certificate {
+            Error::Tls(rustls::Error::PeerIncompatible(
+                rustls::PeerIncompatible::NoSignatureSchemesInCommon,
+            ))
+        } else {
+            crate::client::handshake_error(&e)
+        }
+    })?;
 
     let state = stream.get_ref().1;
     let resumed = state.handshake_kind() == Some(rustls::HandshakeKind::Resumed);
@@ -704,6 +755,50 @@ async fn server_handshake(
     ))
 }
 
+/// OpenSSL's names for a plain-text request sent to a TLS port (`ssl3_get_record`):
+/// an HTTP request is `ERR_SSL_HTTP_REQUEST`, an HTTP proxy `CONNECT` is
+/// `ERR_SSL_HTTPS_PROXY_REQUEST`, as Node reports them in `tlsClientError`.
+fn plain_text_request(first: &[u8]) -> Option<Error> {
+    if [&b"GET "[..], b"POST ", b"HEAD ", b"PUT "]
+        .iter()
+        .any(|m| first.starts_with(m))
+    {
+        Some(Error::HttpRequest)
+    } else if first.starts_with(b"CONNE") {
+        Some(Error::HttpsProxyRequest)
+    } else {
+        None
+    }
+}
+
+/// A protocol name that is not in `offered` (for refusing ALPN with an alert).
+fn unoffered_protocol(offered: &[Vec<u8>]) -> Vec<u8> {
+    let mut p = b"\0nodetls-refused".to_vec();
+    while offered.contains(&p) {
+        p.push(b'-');
+    }
+    p
+}
+
+/// Whether the ClientHello's `legacy_version` is below TLS 1.2: such a client
+/// (TLS 1.0/1.1 only) offers nothing we speak (a TLS 1.3 client always sends
+/// 0x0303 there).
+pub(crate) fn offers_only_legacy_versions(hello: &[u8]) -> bool {
+    // record type, version(2), length(2), handshake type, length(3), legacy_version(2)
+    hello.first() == Some(&0x16)
+        && hello.get(5) == Some(&0x01)
+        && hello.get(9..11).is_some_and(|v| v < &[3, 3][..])
+}
+
+/// A TLS 1.0/1.1-only client: rustls first complains about what such a hello
+/// lacks (no signature_algorithms); OpenSSL reports the version
+/// (`ERR_SSL_UNSUPPORTED_PROTOCOL`), as Node shows.
+fn legacy_version_error() -> Error {
+    Error::Tls(rustls::Error::PeerIncompatible(
+        rustls::PeerIncompatible::Tls12NotOffered,
+    ))
+}
+
 /// The per-connection copy of the config, made on first use.
 fn cfg<'a>(
     config: &'a mut Option<rustls::ServerConfig>,
@@ -735,7 +830,12 @@ async fn resume_session(
 async fn choose_context(shared: &Arc<Shared>, servername: Option<&str>) -> Result<Prepared> {
     if let (Some(cb), Some(name)) = (&shared.options.sni_callback, servername) {
         if let Some(context) = cb(name.to_string()).await? {
-            return prepare(context, &shared.settings);
+            // Node 20 goes on with the default certificate when the SNICallback's
+            // context has none (tls.createSecureContext({})); rustls would refuse
+            // with access_denied. The default context is used whole then.
+            if context.has_certificate() {
+                return prepare(context, &shared.settings);
+            }
         }
     } else if let Some(name) = servername {
         let contexts = shared

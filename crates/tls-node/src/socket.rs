@@ -359,8 +359,21 @@ impl AsyncRead for TlsSocket {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
         let before = buf.filled().len();
-        let res = Pin::new(&mut self.stream).poll_read(cx, buf);
+        let mut res = Pin::new(&mut self.stream).poll_read(cx, buf);
+        // A peer that closes TCP without close_notify: Node emits 'end' as for a
+        // clean close (Node 20's own TLS 1.3 server does this after `end()`), so
+        // this is the end of the stream, not an error.
+        if matches!(&res, Poll::Ready(Err(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof) {
+            res = Poll::Ready(Ok(()));
+        }
         self.bytes_read += (buf.filled().len() - before) as u64;
+        // Reading can queue records of our own (the no_renegotiation warning that
+        // answers a renegotiation ClientHello, a TLS 1.3 KeyUpdate reply); tokio-rustls
+        // only sends them on the next write, so a peer waiting for them would hang.
+        // Flush them now; a pending flush is retried on the next read or write.
+        if self.state().wants_write() {
+            let _ = Pin::new(&mut self.stream).poll_flush(cx);
+        }
         res
     }
 }

@@ -1,0 +1,251 @@
+//! TLS over streams that are not plain sockets. Ports of Node's
+//! `test-tls-generic-stream.js` (a TLSSocket over an in-memory duplex),
+//! `test-tls-inception.js` (TLS inside TLS) and
+//! `test-tls-net-connect-prefer-path.js` (`path` wins over `port`).
+
+mod common;
+
+use std::time::Duration;
+
+use common::{echo, echo_server, listen, Pki};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const T: Duration = Duration::from_secs(10);
+
+fn client_options(pki: &Pki) -> tls_node::TlsSocketOptions {
+    tls_node::TlsSocketOptions {
+        servername: Some("localhost".into()),
+        context: pki.client_context(),
+        ..tls_node::TlsSocketOptions::default()
+    }
+}
+
+fn server_options(pki: &Pki) -> tls_node::TlsSocketOptions {
+    tls_node::TlsSocketOptions {
+        is_server: true,
+        context: pki.context("leaf"),
+        ..tls_node::TlsSocketOptions::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_over_an_in_memory_duplex() {
+    let pki = Pki::new();
+    let (a, b) = tokio::io::duplex(1024);
+    let server = tokio::spawn({
+        let opts = server_options(&pki);
+        async move {
+            let mut s = tls_node::TlsSocket::wrap(b, opts).await.expect("server");
+            let mut buf = [0u8; 5];
+            s.read_exact(&mut buf).await.expect("read");
+            s.write_all(&buf).await.expect("write");
+            s.flush().await.expect("flush");
+            s
+        }
+    });
+    let mut client = tls_node::TlsSocket::wrap(a, client_options(&pki))
+        .await
+        .expect("client");
+    assert!(client.authorized());
+    // No addresses: Node's remoteAddress is undefined for a generic stream.
+    assert!(client.remote_address().is_none());
+    echo(&mut client, b"hello").await;
+    let server = tokio::time::timeout(T, server)
+        .await
+        .expect("in time")
+        .expect("join");
+    assert_eq!(server.get_protocol(), client.get_protocol());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_inside_tls() {
+    let pki = Pki::new();
+    // The outer server relays the decrypted stream to an inner TLS server.
+    let outer = tls_node::create_server(pki.server_options()).expect("server");
+    let port = listen(&outer).await;
+    let inner_opts = server_options(&pki);
+    tokio::spawn({
+        let outer = outer.clone();
+        async move {
+            if let Some(tls_node::ServerEvent::SecureConnection(s)) = outer.next_event().await {
+                let mut inner = tls_node::TlsSocket::wrap(*s, inner_opts)
+                    .await
+                    .expect("inner server");
+                let (mut r, mut w) = tokio::io::split(&mut inner);
+                let _ = tokio::io::copy(&mut r, &mut w).await;
+            }
+        }
+    });
+    let outer_client = common::our_client(&pki, port).await;
+    let mut inner_client = tls_node::TlsSocket::wrap(outer_client, client_options(&pki))
+        .await
+        .expect("inner client");
+    assert!(inner_client.authorized());
+    echo(&mut inner_client, b"two layers deep").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn path_wins_over_port() {
+    let pki = Pki::new();
+    let unix = tls_node::create_server(pki.server_options()).expect("server");
+    let path = pki.path().join("prefer.sock");
+    unix.listen(tls_node::ListenAddr::Unix(path.clone()))
+        .await
+        .expect("listen");
+    let mut events = echo_server(&unix);
+    // A port where nothing listens: connecting there would fail.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let mut s = tls_node::connect(tls_node::ConnectOptions {
+        host: Some("127.0.0.1".into()),
+        port,
+        path: Some(path),
+        servername: Some("localhost".into()),
+        context: pki.client_context(),
+        ..tls_node::ConnectOptions::default()
+    })
+    .await
+    .expect("connects over the path");
+    echo(&mut s, b"via path").await;
+    assert_eq!(events.recv().await.as_deref(), Some("secureConnection"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_tlssocket_without_a_server_calls_sni_callback() {
+    // test-tls-socket-snicallback-without-server.js.
+    let pki = Pki::new();
+    let (a, b) = tokio::io::duplex(4096);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let other = tls_core::create_secure_context(&pki.context("other")).expect("context");
+    let server = tokio::spawn(async move {
+        tls_node::TlsSocket::wrap(
+            b,
+            tls_node::TlsSocketOptions {
+                is_server: true,
+                context: tls_core::SecureContextOptions::default(),
+                sni_callback: Some(std::sync::Arc::new(move |name: String| {
+                    let _ = tx.send(name);
+                    let other = other.clone();
+                    Box::pin(async move { Ok(Some(other)) })
+                })),
+                ..tls_node::TlsSocketOptions::default()
+            },
+        )
+        .await
+    });
+    let client = tls_node::TlsSocket::wrap(
+        a,
+        tls_node::TlsSocketOptions {
+            servername: Some("other.example".into()),
+            context: pki.client_context(),
+            ..tls_node::TlsSocketOptions::default()
+        },
+    )
+    .await
+    .expect("client");
+    assert_eq!(rx.recv().await.as_deref(), Some("other.example"));
+    assert!(client.authorized());
+    let server = tokio::time::timeout(T, server)
+        .await
+        .expect("in time")
+        .expect("join")
+        .expect("server");
+    assert_eq!(server.servername(), Some("other.example"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unverifiable_server_gives_nodes_friendly_error() {
+    // test-tls-friendly-error-message.js: no CA for the server's issuer.
+    let pki = Pki::new();
+    let server = tls_node::create_server(pki.server_options()).expect("server");
+    let port = listen(&server).await;
+    let _events = echo_server(&server);
+    let err = tls_node::connect(tls_node::ConnectOptions {
+        host: Some("127.0.0.1".into()),
+        port,
+        servername: Some("localhost".into()),
+        context: tls_core::SecureContextOptions {
+            ca: Some(vec![pki.read("other.pem")]),
+            ..tls_core::SecureContextOptions::default()
+        },
+        ..tls_node::ConnectOptions::default()
+    })
+    .await
+    .expect_err("unverifiable");
+    assert_eq!(err.code(), "UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+    assert_eq!(err.to_string(), "unable to verify the first certificate");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_over_a_given_socket_and_a_tls12_session_after_secure_connect() {
+    // test-tls-reuse-host-from-socket.js: tls.connect({socket, rejectUnauthorized:
+    // false}); test-tls-secure-session.js: a TLS 1.2 session is there once secure.
+    let pki = Pki::new();
+    let mut options = pki.server_options();
+    options.context.secure_protocol = Some("TLSv1_2_method".into());
+    let server = tls_node::create_server(options).expect("server");
+    let port = listen(&server).await;
+    let _events = echo_server(&server);
+    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("tcp");
+    let mut c = tls_node::connect(tls_node::ConnectOptions {
+        socket: Some(Box::new(tcp)),
+        reject_unauthorized: Some(false),
+        ..tls_node::ConnectOptions::default()
+    })
+    .await
+    .expect("connect over the socket");
+    // No CA given: not authorized, but connected.
+    assert!(!c.authorized());
+    assert_eq!(c.get_protocol(), Some("TLSv1.2"));
+    assert!(
+        c.get_session().is_some(),
+        "TLS 1.2: the session is known at once"
+    );
+    echo(&mut c, b"over a given socket").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secure_context_overrides_the_context_options_of_a_tlssocket() {
+    // test-tls-socket-default-options.js: `secureContext` wins over `ca`.
+    let pki = Pki::new();
+    let server = tls_node::create_server(pki.server_options()).expect("server");
+    let port = listen(&server).await;
+    let _events = echo_server(&server);
+    let wrap = |secure_context: Option<tls_core::SecureContext>| {
+        let context = pki.client_context();
+        async move {
+            let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .expect("tcp");
+            tls_node::TlsSocket::wrap(
+                tcp,
+                tls_node::TlsSocketOptions {
+                    servername: Some("localhost".into()),
+                    secure_context,
+                    context,
+                    ..tls_node::TlsSocketOptions::default()
+                },
+            )
+            .await
+        }
+    };
+    // `ca` alone: verified.
+    let mut ok = wrap(None).await.expect("ca option");
+    echo(&mut ok, b"hello").await;
+    // A context without that CA given as secureContext: `ca` is ignored.
+    let bare = tls_core::create_secure_context(&tls_core::SecureContextOptions {
+        ca: Some(vec![pki.read("other.pem")]),
+        ..tls_core::SecureContextOptions::default()
+    })
+    .expect("context");
+    let err = wrap(Some(bare)).await.expect_err("secureContext wins");
+    assert_eq!(err.to_string(), "unable to verify the first certificate");
+    // A context with it: verified.
+    let good = tls_core::create_secure_context(&pki.client_context()).expect("context");
+    wrap(Some(good)).await.expect("secureContext with the CA");
+}
