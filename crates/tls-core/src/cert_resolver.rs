@@ -10,26 +10,104 @@ use std::sync::Arc;
 use rustls::client::ResolvesClientCert;
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::{CertifiedKey, Signer, SigningKey};
-use rustls::{SignatureAlgorithm, SignatureScheme};
+use rustls::{SignatureAlgorithm, SignatureScheme, SupportedCipherSuite};
 
 /// The key/certificate pairs of a context, in the order Node loaded them.
 #[derive(Debug, Clone)]
 pub struct NodeCertResolver {
     keys: Vec<Arc<CertifiedKey>>,
+    server: Option<Arc<ServerPreference>>,
+}
+
+/// How an OpenSSL server chooses among keys of several types that the client can
+/// all accept.
+#[derive(Debug)]
+pub struct ServerPreference {
+    /// The server's suites in its preference order.
+    pub suites: Vec<SupportedCipherSuite>,
+    /// Whether TLS 1.3 may be negotiated.
+    pub tls13: bool,
+    /// Whether the server's order wins (`honorCipherOrder`).
+    pub honor_order: bool,
 }
 
 impl NodeCertResolver {
     /// A resolver over `keys` (empty: every handshake that needs a certificate fails,
     /// as a Node server with no `cert` does).
     pub fn new(keys: Vec<Arc<CertifiedKey>>) -> Self {
-        NodeCertResolver { keys }
+        NodeCertResolver { keys, server: None }
     }
 
+    /// A server resolver that chooses among several usable keys as OpenSSL does.
+    pub fn for_server(keys: Vec<Arc<CertifiedKey>>, preference: Arc<ServerPreference>) -> Self {
+        NodeCertResolver {
+            keys,
+            server: Some(preference),
+        }
+    }
+
+    /// The first key, in loading order, that can sign with one of `offered`.
     pub(crate) fn pick(&self, offered: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
         self.keys
             .iter()
             .find(|k| k.key.choose_scheme(offered).is_some())
             .cloned()
+    }
+
+    /// The key a server presents to a client offering `offered` schemes and
+    /// `client_suites`. With several usable keys, OpenSSL's rules: in TLS 1.3 its
+    /// signature algorithm order (ECDSA, then Ed25519, then RSA); in TLS 1.2 the
+    /// key of the first suite, in the server's order (or the client's without
+    /// `honorCipherOrder`), that the client offers.
+    pub fn choose(
+        &self,
+        offered: &[SignatureScheme],
+        client_suites: &[rustls::CipherSuite],
+    ) -> Option<Arc<CertifiedKey>> {
+        let usable: Vec<&Arc<CertifiedKey>> = self
+            .keys
+            .iter()
+            .filter(|k| k.key.choose_scheme(offered).is_some())
+            .collect();
+        let (Some(pref), true) = (&self.server, usable.len() > 1) else {
+            return usable.first().map(|k| (*k).clone());
+        };
+        let offered_suite = |s: &SupportedCipherSuite| client_suites.contains(&s.suite());
+        let tls13 = pref.tls13
+            && pref
+                .suites
+                .iter()
+                .any(|s| matches!(s, SupportedCipherSuite::Tls13(_)) && offered_suite(s));
+        if tls13 {
+            let rank = |k: &&Arc<CertifiedKey>| match k.key.algorithm() {
+                SignatureAlgorithm::ECDSA => 0,
+                SignatureAlgorithm::ED25519 => 1,
+                _ => 2,
+            };
+            return usable.into_iter().min_by_key(rank).cloned();
+        }
+        let tls12: Vec<&SupportedCipherSuite> = pref
+            .suites
+            .iter()
+            .filter(|s| matches!(s, SupportedCipherSuite::Tls12(_)))
+            .collect();
+        let ordered: Vec<&SupportedCipherSuite> = if pref.honor_order {
+            tls12.into_iter().filter(|s| offered_suite(s)).collect()
+        } else {
+            client_suites
+                .iter()
+                .filter_map(|c| tls12.iter().find(|s| s.suite() == *c).copied())
+                .collect()
+        };
+        ordered
+            .iter()
+            .find_map(|s| {
+                usable
+                    .iter()
+                    .find(|k| s.usable_for_signature_algorithm(k.key.algorithm()))
+            })
+            .or(usable.first())
+            .map(|k| (*k).clone())
     }
 }
 
@@ -40,8 +118,11 @@ impl ResolvesServerCert for NodeCertResolver {
         // match, fall back to the first key so rustls goes on to fail the way
         // OpenSSL does (no shared cipher / no signature algorithm:
         // handshake_failure) rather than with access_denied.
-        self.pick(client_hello.signature_schemes())
-            .or_else(|| self.keys.first().cloned())
+        self.choose(
+            client_hello.signature_schemes(),
+            client_hello.cipher_suites(),
+        )
+        .or_else(|| self.keys.first().cloned())
     }
 }
 

@@ -20,7 +20,7 @@ use rustls::sign::CertifiedKey;
 use rustls::{ClientConfig, KeyLog, ServerConfig, SignatureScheme};
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, UnixTime};
 
-use crate::cert_resolver::{NodeCertResolver, RestrictedKey};
+use crate::cert_resolver::{NodeCertResolver, RestrictedKey, ServerPreference};
 use crate::ciphers::{self, CipherSelection};
 use crate::client_session::{ConnectionSessionStore, Session, SessionCallback};
 use crate::curves::{self, Group};
@@ -167,6 +167,7 @@ pub fn create_secure_context(options: &SecureContextOptions) -> Result<SecureCon
         fp.update(&(c.len() as u64).to_be_bytes());
         fp.update(c);
     }
+    let keys = complete_chains_from_ca(keys, &ca_certs);
     let mut client_fingerprint = [0u8; 32];
     client_fingerprint.copy_from_slice(fp.finish().as_ref());
 
@@ -268,6 +269,48 @@ fn load_key_pairs(
         pairs.push(Arc::new(CertifiedKey::new(chain.clone(), signing)));
     }
     Ok((pairs, extra_ca))
+}
+
+/// OpenSSL's automatic chain building, which Node keeps: a certificate given
+/// without any chain certificate is sent with its issuers found in `ca`, up to and
+/// including a self-issued root (test-tls-cert-chains-in-ca).
+fn complete_chains_from_ca(
+    keys: Vec<Arc<CertifiedKey>>,
+    ca: &[CertificateDer<'static>],
+) -> Vec<Arc<CertifiedKey>> {
+    use tls_pki::LegacyCertificate;
+    if ca.is_empty() || keys.iter().all(|k| k.cert.len() != 1) {
+        return keys;
+    }
+    let store: Vec<(LegacyCertificate, &CertificateDer<'static>)> = ca
+        .iter()
+        .filter_map(|c| LegacyCertificate::from_der(c).ok().map(|l| (l, c)))
+        .collect();
+    keys.into_iter()
+        .map(|k| {
+            if k.cert.len() != 1 {
+                return k;
+            }
+            let Ok(mut last) = LegacyCertificate::from_der(&k.cert[0]) else {
+                return k;
+            };
+            let mut chain = k.cert.clone();
+            while !last.is_issued_by(&last) && chain.len() <= store.len() {
+                let Some((issuer, der)) = store
+                    .iter()
+                    .find(|(c, der)| last.is_issued_by(c) && !chain.contains(der))
+                else {
+                    break;
+                };
+                chain.push((*der).clone());
+                last = issuer.clone();
+            }
+            if chain.len() == 1 {
+                return k;
+            }
+            Arc::new(CertifiedKey::new(chain, k.key.clone()))
+        })
+        .collect()
 }
 
 /// Server-side settings that are not part of the secure context (the rest of
@@ -392,7 +435,7 @@ impl SecureContext {
             builder.with_no_client_auth()
         };
         let mut config =
-            builder.with_cert_resolver(Arc::new(NodeCertResolver::new(inner.keys.clone())));
+            builder.with_cert_resolver(Arc::new(self.server_resolver(inner.keys.clone())));
         config.ignore_client_order = inner.honor_cipher_order.unwrap_or(true)
             || inner
                 .secure_options
@@ -584,25 +627,49 @@ impl SecureContext {
         &self.inner.session_settings
     }
 
-    /// The certificate chain this context presents to a peer offering
-    /// `sigschemes` (what `getCertificate()` reports).
+    /// The server's certificate resolver over `keys`, choosing among several usable
+    /// keys as OpenSSL does.
+    fn server_resolver(&self, keys: Vec<Arc<CertifiedKey>>) -> NodeCertResolver {
+        let inner = &self.inner;
+        NodeCertResolver::for_server(
+            keys,
+            Arc::new(ServerPreference {
+                suites: inner.ciphers.suites(),
+                tls13: inner
+                    .versions
+                    .allows(crate::versions::ProtocolVersion::Tls13),
+                honor_order: inner.honor_cipher_order.unwrap_or(true)
+                    || inner
+                        .secure_options
+                        .contains(SecureOptions::CIPHER_SERVER_PREFERENCE),
+            }),
+        )
+    }
+
+    /// The certificate chain this context presents to a client offering
+    /// `sigschemes` and `client_suites` (what `getCertificate()` reports).
     pub fn certificate_for(
         &self,
         sigschemes: &[SignatureScheme],
+        client_suites: &[rustls::CipherSuite],
     ) -> Option<Vec<CertificateDer<'static>>> {
-        NodeCertResolver::new(self.inner.keys.clone())
-            .pick(sigschemes)
+        self.server_resolver(self.inner.keys.clone())
+            .choose(sigschemes, client_suites)
+            .or_else(|| self.inner.keys.first().cloned())
             .map(|k| k.cert.clone())
     }
 
-    /// A resolver that staples `ocsp` to the certificate chosen for `sigschemes`
+    /// A resolver that staples `ocsp` to the certificate chosen for this client
     /// (the `OCSPRequest` answer for one connection).
     pub fn resolver_with_ocsp(
         &self,
         sigschemes: &[SignatureScheme],
+        client_suites: &[rustls::CipherSuite],
         ocsp: &[u8],
     ) -> Arc<dyn ResolvesServerCert> {
-        let chosen = NodeCertResolver::new(self.inner.keys.clone()).pick(sigschemes);
+        let chosen = self
+            .server_resolver(self.inner.keys.clone())
+            .choose(sigschemes, client_suites);
         let keys = self
             .inner
             .keys
@@ -617,7 +684,7 @@ impl SecureContext {
                 }
             })
             .collect();
-        Arc::new(NodeCertResolver::new(keys))
+        Arc::new(self.server_resolver(keys))
     }
 
     /// Whether the context has at least one usable key/certificate pair.

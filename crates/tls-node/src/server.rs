@@ -601,6 +601,7 @@ async fn server_handshake(
     let servername = hello.server_name().map(str::to_string);
     let client_alpn: Option<Vec<Vec<u8>>> = hello.alpn().map(|i| i.map(<[u8]>::to_vec).collect());
     let sigschemes = hello.signature_schemes().to_vec();
+    let client_suites = hello.cipher_suites().to_vec();
     let offered_suites = hello.cipher_suites().to_vec();
 
     let prepared = choose_context(shared, servername.as_deref()).await?;
@@ -648,7 +649,9 @@ async fn server_handshake(
             }),
         ));
     }
-    let own_certificate = prepared.context.certificate_for(&sigschemes);
+    let own_certificate = prepared
+        .context
+        .certificate_for(&sigschemes, &client_suites);
     let hello_info = match client_hello_session_id(&hello_bytes) {
         ClientHelloPeek::Complete(info) => Some(info),
         ClientHelloPeek::NeedMore | ClientHelloPeek::Invalid(_) => None,
@@ -660,7 +663,10 @@ async fn server_handshake(
                 None => (None, None),
             };
             if let Some(response) = ocsp(leaf, issuer).await {
-                let resolver = prepared.context.resolver_with_ocsp(&sigschemes, &response);
+                let resolver =
+                    prepared
+                        .context
+                        .resolver_with_ocsp(&sigschemes, &client_suites, &response);
                 cfg(&mut config, &prepared).cert_resolver = resolver;
             }
         }

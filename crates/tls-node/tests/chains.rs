@@ -48,10 +48,6 @@ async fn rsa_and_ec_keys_on_one_server_are_chosen_like_node() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known difference (tls-core cert_resolver): with RSA and EC keys and no \
-            constraint from the client, OpenSSL picks by the server's TLS 1.2 cipher \
-            order (RSA suites first) and by its TLS 1.3 sigalg order (ECDSA first); \
-            we pick the key loaded first"]
 async fn rsa_and_ec_keys_unconstrained_choice_like_node() {
     let _ = test_support::require_peer!("node");
     multi_key(&[
@@ -88,8 +84,6 @@ async fn a_chain_in_one_cert_entry_and_a_missing_intermediate_like_node() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known difference (tls-core): OpenSSL completes the served chain from \
-            the `ca` option (test-tls-cert-chains-in-ca); we send only `cert`"]
 async fn the_served_chain_is_completed_from_ca_like_node() {
     let _ = test_support::require_peer!("node");
     let pki = chain_pki();

@@ -158,9 +158,13 @@ async fn a_server_tlssocket_without_a_server_calls_sni_callback() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unverifiable_server_gives_nodes_friendly_error() {
-    // test-tls-friendly-error-message.js: no CA for the server's issuer.
+    // test-tls-friendly-error-message.js: no CA for the server's issuer. As in
+    // that test the server has no `ca`, so it sends only its leaf (with `ca`,
+    // OpenSSL's auto-chain would add the root: SELF_SIGNED_CERT_IN_CHAIN).
     let pki = Pki::new();
-    let server = tls_node::create_server(pki.server_options()).expect("server");
+    let mut options = pki.server_options();
+    options.context.ca = None;
+    let server = tls_node::create_server(options).expect("server");
     let port = listen(&server).await;
     let _events = echo_server(&server);
     let err = tls_node::connect(tls_node::ConnectOptions {
@@ -213,7 +217,11 @@ async fn connect_over_a_given_socket_and_a_tls12_session_after_secure_connect() 
 async fn a_secure_context_overrides_the_context_options_of_a_tlssocket() {
     // test-tls-socket-default-options.js: `secureContext` wins over `ca`.
     let pki = Pki::new();
-    let server = tls_node::create_server(pki.server_options()).expect("server");
+    // Leaf only (no `ca` on the server), so an untrusted issuer is reported as
+    // Node's friendly "unable to verify the first certificate".
+    let mut options = pki.server_options();
+    options.context.ca = None;
+    let server = tls_node::create_server(options).expect("server");
     let port = listen(&server).await;
     let _events = echo_server(&server);
     let wrap = |secure_context: Option<tls_core::SecureContext>| {
