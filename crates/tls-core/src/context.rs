@@ -561,16 +561,16 @@ impl SecureContext {
         self.inner.ciphers.names()
     }
 
-    /// Node's server (OpenSSL with the cipher order honoured) picks the TLS 1.2
-    /// ECDHE group in its own `ecdhCurve` order; rustls picks in the client's. For a
-    /// ClientHello that will negotiate TLS 1.2 and whose preferred group is not
-    /// ours, this gives a provider restricted to our preferred group in common, for
-    /// that connection's config. (TLS 1.3 is left alone: both take the client's
-    /// key share when it is acceptable.)
+    /// Node's server (OpenSSL with the cipher order honoured) picks the ECDHE group
+    /// in its own `ecdhCurve` order (TLS 1.2, and TLS 1.3 when it must send a
+    /// HelloRetryRequest); rustls picks in the client's. When the two differ for
+    /// this ClientHello, this gives a provider restricted to our preferred group in
+    /// common, for that connection's config.
     pub fn server_group_preference(
         &self,
         client_groups: &[rustls::NamedGroup],
         client_suites: &[rustls::CipherSuite],
+        client_key_shares: &[u16],
     ) -> Option<Arc<CryptoProvider>> {
         let inner = &self.inner;
         let honours = inner.honor_cipher_order.unwrap_or(true)
@@ -585,7 +585,15 @@ impl SecureContext {
                 .tls13
                 .iter()
                 .any(|s| client_suites.contains(&s.suite()));
-        if !honours || tls13 {
+        // TLS 1.3: OpenSSL keeps an acceptable key share from the client; only when
+        // none is acceptable does it ask (HelloRetryRequest) for its own first group.
+        let acceptable_share = client_key_shares.iter().any(|g| {
+            inner
+                .groups
+                .iter()
+                .any(|ours| u16::from(ours.kx_group().name()) == *g)
+        });
+        if !honours || (tls13 && acceptable_share) {
             return None;
         }
         let ours = inner

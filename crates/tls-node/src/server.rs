@@ -606,11 +606,18 @@ async fn server_handshake(
 
     let prepared = choose_context(shared, servername.as_deref()).await?;
     // A per-connection copy of the config, made only when a hook changes it.
+    let hello_info = match client_hello_session_id(&hello_bytes) {
+        ClientHelloPeek::Complete(info) => Some(info),
+        ClientHelloPeek::NeedMore | ClientHelloPeek::Invalid(_) => None,
+    };
     let mut config: Option<rustls::ServerConfig> = None;
+    let key_shares = hello_info
+        .as_ref()
+        .map_or(&[][..], |i| i.key_share_groups.as_slice());
     if let Some(provider) = hello.named_groups().and_then(|g| {
         prepared
             .context
-            .server_group_preference(g, hello.cipher_suites())
+            .server_group_preference(g, hello.cipher_suites(), key_shares)
     }) {
         config = Some(
             prepared
@@ -652,10 +659,6 @@ async fn server_handshake(
     let own_certificate = prepared
         .context
         .certificate_for(&sigschemes, &client_suites);
-    let hello_info = match client_hello_session_id(&hello_bytes) {
-        ClientHelloPeek::Complete(info) => Some(info),
-        ClientHelloPeek::NeedMore | ClientHelloPeek::Invalid(_) => None,
-    };
     if let Some(ocsp) = &shared.options.ocsp_request {
         if hello_info.as_ref().is_some_and(|i| i.status_request) {
             let (leaf, issuer) = match &own_certificate {

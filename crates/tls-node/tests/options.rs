@@ -54,10 +54,6 @@ async fn ecdh_curve_like_node() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known difference (rustls picks groups in the client's order): with ecdhCurve \
-            'secp384r1:prime256v1' and a client whose only key share is X25519, \
-            OpenSSL picks the server's first group (secp384r1, after a \
-            HelloRetryRequest); we pick prime256v1"]
 async fn ecdh_curve_order_is_the_servers_preference_like_node() {
     let _ = test_support::require_peer!("node");
     let pki = Pki::new();

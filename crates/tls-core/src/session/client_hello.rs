@@ -14,6 +14,7 @@ const MAX_HELLO: usize = 0xffff;
 const EXT_SESSION_TICKET: u16 = 35;
 const EXT_PRE_SHARED_KEY: u16 = 41;
 const EXT_STATUS_REQUEST: u16 = 5;
+const EXT_KEY_SHARE: u16 = 51;
 
 /// The result of [`client_hello_session_id`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +43,8 @@ pub struct ClientHelloInfo {
     pub psk_identities: Vec<Vec<u8>>,
     /// Whether a `pre_shared_key` extension is present.
     pub has_pre_shared_key: bool,
+    /// The groups of the client's TLS 1.3 `key_share` entries, in its order.
+    pub key_share_groups: Vec<u16>,
     /// Whether the client asked for an OCSP staple (`status_request` of type
     /// `ocsp`): Node emits `OCSPRequest` only then.
     pub status_request: bool,
@@ -181,6 +184,13 @@ fn parse_body(body: &[u8]) -> Option<ClientHelloInfo> {
             EXT_SESSION_TICKET => info.session_ticket_len = Some(data.len()),
             // CertificateStatusRequest: status_type 1 = ocsp.
             EXT_STATUS_REQUEST => info.status_request = data.first() == Some(&1),
+            EXT_KEY_SHARE => {
+                let mut shares = Reader(Reader(data).vec16()?);
+                while !shares.0.is_empty() {
+                    info.key_share_groups.push(shares.u16()?);
+                    shares.vec16()?;
+                }
+            }
             EXT_PRE_SHARED_KEY => {
                 info.has_pre_shared_key = true;
                 let mut ids = Reader(Reader(data).vec16()?);
