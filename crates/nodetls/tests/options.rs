@@ -389,3 +389,66 @@ fn dhparam_and_curve_errors_at_startup() {
 fn run_ok_openssl(dir: &Path, args: &[&str]) {
     test_support::run_ok(test_support::openssl(dir).args(args));
 }
+
+#[test]
+fn sslkeylogfile_receives_nss_lines_from_server_and_client() {
+    let Some(dir) = setup() else { return };
+    let d = dir.path();
+    let bin = env!("CARGO_BIN_EXE_nodetls");
+    let server_log = d.join("server.keys");
+    let mut server = std::process::Command::new(bin)
+        .current_dir(d)
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--key",
+            "leaf-ec.key",
+            "--cert",
+            "leaf-ec.pem",
+        ])
+        .env("SSLKEYLOGFILE", &server_log)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(server.stdout.as_mut().expect("stdout")),
+        &mut line,
+    )
+    .expect("listening");
+    let port = serde_json::from_str::<Value>(&line).expect("json")["port"]
+        .as_u64()
+        .expect("port");
+    let client_log = d.join("client.keys");
+    let out = test_support::run(
+        std::process::Command::new(bin)
+            .current_dir(d)
+            .args(["connect", &format!("127.0.0.1:{port}"), "--ca", "root.pem"])
+            .env("SSLKEYLOGFILE", &client_log),
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(out.status.code(), Some(0));
+    let client = std::fs::read_to_string(&client_log).expect("client key log");
+    let server = std::fs::read_to_string(&server_log).expect("server key log");
+    for log in [&client, &server] {
+        assert!(
+            log.lines()
+                .any(|l| l.starts_with("CLIENT_HANDSHAKE_TRAFFIC_SECRET ")),
+            "{log}"
+        );
+        assert!(
+            log.lines()
+                .any(|l| l.starts_with("CLIENT_TRAFFIC_SECRET_0 ")),
+            "{log}"
+        );
+    }
+    // Both ends log the same secrets for the same connection.
+    let mut c: Vec<&str> = client.lines().collect();
+    let mut s: Vec<&str> = server.lines().collect();
+    c.sort_unstable();
+    s.sort_unstable();
+    assert_eq!(c, s);
+}

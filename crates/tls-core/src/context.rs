@@ -271,6 +271,16 @@ fn load_key_pairs(
     Ok((pairs, extra_ca))
 }
 
+/// The `keylog` event's sink when given; else `SSLKEYLOGFILE` (rustls's
+/// `KeyLogFile`, NSS format, appended) when that variable is set; else nothing.
+fn key_log_for(event: Option<&Arc<dyn KeyLog>>) -> Arc<dyn KeyLog> {
+    match event {
+        Some(kl) => kl.clone(),
+        None if std::env::var_os("SSLKEYLOGFILE").is_some() => Arc::new(rustls::KeyLogFile::new()),
+        None => Arc::new(rustls::NoKeyLog),
+    }
+}
+
 /// OpenSSL's automatic chain building, which Node keeps: a certificate given
 /// without any chain certificate is sent with its issuers found in `ca`, up to and
 /// including a self-issued root (test-tls-cert-chains-in-ca).
@@ -450,9 +460,7 @@ impl SecureContext {
             .unwrap_or_else(|| Arc::new(NoServerSessionStorage {}));
         // Disabled under SSL_OP_NO_TICKET (`enabled()` is false then).
         config.ticketer = inner.ticketer.clone();
-        if let Some(kl) = &settings.key_log {
-            config.key_log = kl.clone();
-        }
+        config.key_log = key_log_for(settings.key_log.as_ref());
         Ok(config)
     }
 
@@ -495,9 +503,7 @@ impl SecureContext {
             Tls12Resumption::SessionIdOrTickets
         };
         config.resumption = Resumption::store(store).tls12_resumption(tls12);
-        if let Some(kl) = &settings.key_log {
-            config.key_log = kl.clone();
-        }
+        config.key_log = key_log_for(settings.key_log.as_ref());
         Ok((config, observer))
     }
 
