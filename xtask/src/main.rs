@@ -6,7 +6,7 @@ use std::process::{Command, ExitCode};
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  bench [--quick] [--json FILE] [SCENARIO...]
+  bench [--quick] [--json FILE] [--servers ours,node,raw] [SCENARIO...]
           server CPU/op, ops/s, MiB/s and idle RSS of nodetls vs Node 20 vs raw
           tokio-rustls, as ratios (docs/performance.md); builds itself --release
   help    this text";

@@ -91,6 +91,8 @@ pub struct Plan {
     pub server_exe: PathBuf,
     /// `node`, or `None` to skip the Node column.
     pub node: Option<PathBuf>,
+    /// Which servers to run (all three by default; Node only if `node` is set).
+    pub servers: Vec<ServerKind>,
     /// Pin servers to CPU 0 and the load generator to CPU 1 with `taskset`.
     pub pin: bool,
     /// Progress lines on stderr.
@@ -111,6 +113,7 @@ impl Plan {
             idle_conns: 10_000,
             server_exe,
             node: find_node(),
+            servers: vec![ServerKind::Ours, ServerKind::Node, ServerKind::Raw],
             pin: true,
             verbose: true,
         }
@@ -602,11 +605,12 @@ pub fn run(plan: &Plan) -> Res<Report> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let mut servers = vec![ServerKind::Ours];
-    if plan.node.is_some() {
-        servers.push(ServerKind::Node);
-    }
-    servers.push(ServerKind::Raw);
+    let servers: Vec<ServerKind> = plan
+        .servers
+        .iter()
+        .copied()
+        .filter(|k| *k != ServerKind::Node || plan.node.is_some())
+        .collect();
 
     for name in &plan.scenarios {
         let s = scenario(name)?;
@@ -629,6 +633,10 @@ pub fn run(plan: &Plan) -> Res<Report> {
                 let m = runtime
                     .block_on(run_one(&plan, &files, &s, kind, ticks))
                     .map_err(|e| format!("{name} / {}: {e}", kind.name()))?;
+                if plan.verbose {
+                    let items: Vec<String> = m.iter().map(|(k, v)| format!("{k}={v:.1}")).collect();
+                    eprintln!("bench:   {}", items.join(" "));
+                }
                 runs[idx].push(m);
             }
         }
@@ -769,11 +777,26 @@ pub fn main(args: &[String]) -> Res<()> {
     let mut quick = false;
     let mut json: Option<PathBuf> = None;
     let mut names = Vec::new();
+    let mut servers = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--quick" => quick = true,
             "--json" => json = Some(it.next().ok_or("--json needs a FILE")?.into()),
+            // For profiling one server: `--servers ours`.
+            "--servers" => {
+                let list = it.next().ok_or("--servers needs ours,node,raw")?;
+                servers = Some(
+                    list.split(',')
+                        .map(|s| match s {
+                            "ours" => Ok(ServerKind::Ours),
+                            "node" => Ok(ServerKind::Node),
+                            "raw" => Ok(ServerKind::Raw),
+                            other => Err(format!("unknown server {other:?}")),
+                        })
+                        .collect::<Result<Vec<_>, _>>()?,
+                );
+            }
             s if s.starts_with('-') => return Err(format!("unknown option {s}").into()),
             s => names.push(s.to_owned()),
         }
@@ -785,6 +808,9 @@ pub fn main(args: &[String]) -> Res<()> {
     };
     if !names.is_empty() {
         plan.scenarios = names;
+    }
+    if let Some(servers) = servers {
+        plan.servers = servers;
     }
     let started = Instant::now();
     let report = run(&plan)?;
