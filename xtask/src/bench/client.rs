@@ -123,23 +123,32 @@ pub fn config(spec: &ClientSpec) -> Res<Arc<rustls::ClientConfig>> {
 
 fn server_name() -> ServerName<'static> {
     ServerName::DnsName(
+        // A constant that is a valid DNS name: cannot fail.
         rustls_pki_types::DnsName::try_from("localhost")
             .expect("`localhost` is a valid DNS name")
             .to_owned(),
     )
 }
 
+/// A server that stops answering fails the run instead of hanging it.
+const OP_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Connects and completes the handshake.
 pub async fn connect(
     config: &Arc<rustls::ClientConfig>,
     addr: SocketAddr,
 ) -> Res<TlsStream<TcpStream>> {
-    let tcp = TcpStream::connect(addr).await?;
-    tcp.set_nodelay(true)?;
-    let tls = TlsConnector::from(config.clone())
-        .connect(server_name(), tcp)
-        .await?;
-    Ok(tls)
+    let connect = async {
+        let tcp = TcpStream::connect(addr).await?;
+        tcp.set_nodelay(true)?;
+        let tls = TlsConnector::from(config.clone())
+            .connect(server_name(), tcp)
+            .await?;
+        Ok::<_, super::Error>(tls)
+    };
+    tokio::time::timeout(OP_TIMEOUT, connect)
+        .await
+        .map_err(|_| "connect + handshake timed out")?
 }
 
 /// One operation: handshake and a one-byte echo round trip.
@@ -148,10 +157,15 @@ async fn handshake_op(
     addr: SocketAddr,
 ) -> Res<TlsStream<TcpStream>> {
     let mut tls = connect(config, addr).await?;
-    tls.write_all(b"x").await?;
-    tls.flush().await?;
     let mut byte = [0u8; 1];
-    tls.read_exact(&mut byte).await?;
+    let echo = async {
+        tls.write_all(b"x").await?;
+        tls.flush().await?;
+        tls.read_exact(&mut byte).await
+    };
+    tokio::time::timeout(OP_TIMEOUT, echo)
+        .await
+        .map_err(|_| "echo timed out")??;
     if byte != *b"x" {
         return Err("the server did not echo".into());
     }
@@ -164,9 +178,12 @@ async fn handshake_op(
 /// Returns whether the handshake resumed a session.
 async fn close(mut tls: TlsStream<TcpStream>) -> bool {
     let resumed = tls.get_ref().1.handshake_kind() == Some(rustls::HandshakeKind::Resumed);
-    let _ = tls.shutdown().await;
-    let mut rest = Vec::new();
-    let _ = tls.read_to_end(&mut rest).await;
+    let close = async {
+        let _ = tls.shutdown().await;
+        let mut rest = Vec::new();
+        let _ = tls.read_to_end(&mut rest).await;
+    };
+    let _ = tokio::time::timeout(OP_TIMEOUT, close).await;
     resumed
 }
 
@@ -286,7 +303,10 @@ pub async fn bulk(
         }
         Ok(reader)
     };
-    let (mut writer, _reader) = tokio::try_join!(write, read)?;
+    let (mut writer, _reader) =
+        tokio::time::timeout(OP_TIMEOUT * 4, async { tokio::try_join!(write, read) })
+            .await
+            .map_err(|_| "bulk echo timed out")??;
     let elapsed = start.elapsed();
     let _ = writer.shutdown().await;
     Ok(elapsed)
