@@ -41,10 +41,27 @@ fn main() -> ExitCode {
 fn rerun_release(args: &[String]) -> ExitCode {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     eprintln!("xtask: building the bench with --release");
-    let status = Command::new(cargo)
+    let mut command = Command::new(cargo);
+    command
         .args(["run", "--release", "--quiet", "--package", "xtask", "--"])
-        .args(args)
-        .status();
+        .args(args);
+    // `cargo run` gave us the package's CARGO_MANIFEST_DIR, CARGO_PKG_* ...;
+    // ring's build script tracks CARGO_MANIFEST_DIR, so passing them on would
+    // make every switch between this and a plain `cargo build --release`
+    // rebuild ring and everything above it.
+    for (name, _) in std::env::vars_os() {
+        let name_str = name.to_string_lossy();
+        if name_str.starts_with("CARGO_MANIFEST_")
+            || name_str.starts_with("CARGO_PKG_")
+            || matches!(
+                &*name_str,
+                "CARGO_CRATE_NAME" | "CARGO_BIN_NAME" | "CARGO_PRIMARY_PACKAGE"
+            )
+        {
+            command.env_remove(&name);
+        }
+    }
+    let status = command.status();
     match status {
         Ok(s) if s.success() => ExitCode::SUCCESS,
         Ok(s) => ExitCode::from(u8::try_from(s.code().unwrap_or(1)).unwrap_or(1)),
