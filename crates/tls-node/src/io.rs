@@ -196,6 +196,22 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Recording<T> {
         Pin::new(&mut this.inner).poll_write(cx, buf)
     }
 
+    // rustls hands all pending records to one vectored write; without these
+    // two, tokio's default sends one record per syscall (twice the sends of a
+    // bare TcpStream per handshake).
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        std::task::ready!(self.poll_gate(cx));
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         std::task::ready!(self.poll_gate(cx));
         Pin::new(&mut self.inner).poll_flush(cx)
