@@ -204,6 +204,13 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Recording<T> {
         cx: &mut Context<'_>,
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
+        // A plaintext alert record goes alone through `poll_write`, where the
+        // OpenSSL-compatible alert rewrites apply.
+        if let Some(first) = bufs.iter().find(|b| !b.is_empty()) {
+            if first.len() == 7 && first[0] == 0x15 {
+                return self.poll_write(cx, first);
+            }
+        }
         std::task::ready!(self.poll_gate(cx));
         Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
     }
