@@ -60,9 +60,10 @@ struct Inner {
     ciphers: CipherSelection,
     groups: Vec<Group>,
     versions: VersionRange,
-    honor_cipher_order: Option<bool>,
     secure_options: SecureOptions,
     sigalgs: Option<Arc<[SignatureScheme]>>,
+    /// How the server chooses among several usable keys (built once).
+    server_preference: Arc<ServerPreference>,
     session_settings: SessionSettings,
     ticketer: Arc<SessionTicketer>,
     provider: Arc<CryptoProvider>,
@@ -180,6 +181,12 @@ pub fn create_secure_context(options: &SecureContextOptions) -> Result<SecureCon
     let session_settings = session.settings()?;
     let ticketer = session.build_ticketer()?;
 
+    let server_preference = Arc::new(ServerPreference {
+        suites: ciphers.suites(),
+        tls13: versions.allows(crate::versions::ProtocolVersion::Tls13),
+        honor_order: options.honor_cipher_order.unwrap_or(true)
+            || secure_options.contains(SecureOptions::CIPHER_SERVER_PREFERENCE),
+    });
     Ok(SecureContext {
         inner: Arc::new(Inner {
             keys,
@@ -189,9 +196,9 @@ pub fn create_secure_context(options: &SecureContextOptions) -> Result<SecureCon
             ciphers,
             groups,
             versions,
-            honor_cipher_order: options.honor_cipher_order,
             secure_options,
             sigalgs,
+            server_preference,
             session_settings,
             ticketer,
             provider,
@@ -446,10 +453,7 @@ impl SecureContext {
         };
         let mut config =
             builder.with_cert_resolver(Arc::new(self.server_resolver(inner.keys.clone())));
-        config.ignore_client_order = inner.honor_cipher_order.unwrap_or(true)
-            || inner
-                .secure_options
-                .contains(SecureOptions::CIPHER_SERVER_PREFERENCE);
+        config.ignore_client_order = inner.server_preference.honor_order;
         config.alpn_protocols.clone_from(&settings.alpn_protocols);
         // Node has no internal session cache (SSL_SESS_CACHE_NO_INTERNAL): session
         // IDs resume only through newSession/resumeSession hooks, which tls-node
@@ -579,10 +583,7 @@ impl SecureContext {
         client_key_shares: &[u16],
     ) -> Option<Arc<CryptoProvider>> {
         let inner = &self.inner;
-        let honours = inner.honor_cipher_order.unwrap_or(true)
-            || inner
-                .secure_options
-                .contains(SecureOptions::CIPHER_SERVER_PREFERENCE);
+        let honours = inner.server_preference.honor_order;
         let tls13 = inner
             .versions
             .allows(crate::versions::ProtocolVersion::Tls13)
@@ -644,24 +645,12 @@ impl SecureContext {
     /// The server's certificate resolver over `keys`, choosing among several usable
     /// keys as OpenSSL does.
     fn server_resolver(&self, keys: Vec<Arc<CertifiedKey>>) -> NodeCertResolver {
-        let inner = &self.inner;
-        NodeCertResolver::for_server(
-            keys,
-            Arc::new(ServerPreference {
-                suites: inner.ciphers.suites(),
-                tls13: inner
-                    .versions
-                    .allows(crate::versions::ProtocolVersion::Tls13),
-                honor_order: inner.honor_cipher_order.unwrap_or(true)
-                    || inner
-                        .secure_options
-                        .contains(SecureOptions::CIPHER_SERVER_PREFERENCE),
-            }),
-        )
+        NodeCertResolver::for_server(keys, self.inner.server_preference.clone())
     }
 
     /// The certificate chain this context presents to a client offering
-    /// `sigschemes` and `client_suites` (what `getCertificate()` reports).
+    /// `sigschemes` and `client_suites` (what `getCertificate()` reports); `None`
+    /// when none of its keys can sign for that client.
     pub fn certificate_for(
         &self,
         sigschemes: &[SignatureScheme],
@@ -669,7 +658,6 @@ impl SecureContext {
     ) -> Option<Vec<CertificateDer<'static>>> {
         self.server_resolver(self.inner.keys.clone())
             .choose(sigschemes, client_suites)
-            .or_else(|| self.inner.keys.first().cloned())
             .map(|k| k.cert.clone())
     }
 

@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
@@ -68,20 +69,22 @@ pub fn family(a: &SocketAddr) -> &'static str {
 pub(crate) struct Recording<T> {
     inner: T,
     record: Option<Arc<Mutex<Option<Vec<u8>>>>>,
-    gate: Option<Arc<Mutex<Option<WriteGate>>>>,
-    alert: Option<AlertRewrite>,
+    gate: Option<Arc<GateSlot>>,
 }
 
-/// A fatal alert description to replace, and its replacement (see
-/// [`RecordHandle::rewrite_alert`]).
-type AlertRewrite = Arc<Mutex<Option<(u8, u8)>>>;
+/// The write gate of one connection. `installed` lets every write skip the lock
+/// when no `newSession` hooks were installed (the common case).
+#[derive(Default)]
+pub(crate) struct GateSlot {
+    installed: AtomicBool,
+    gate: Mutex<Option<WriteGate>>,
+}
 
 /// A handle on what a [`Recording`] has read, and on its write gate.
 #[derive(Clone, Default)]
 pub(crate) struct RecordHandle {
     record: Arc<Mutex<Option<Vec<u8>>>>,
-    gate: Arc<Mutex<Option<WriteGate>>>,
-    alert: AlertRewrite,
+    gate: Arc<GateSlot>,
 }
 
 impl RecordHandle {
@@ -90,19 +93,10 @@ impl RecordHandle {
         crate::socket::lock(&self.record).take().unwrap_or_default()
     }
 
-    /// Rewrites a fatal alert `from` into `to` when rustls sends it (OpenSSL names
-    /// some refusals differently).
-    pub(crate) fn rewrite_alert(
-        &self,
-        from: rustls::AlertDescription,
-        to: rustls::AlertDescription,
-    ) {
-        *crate::socket::lock(&self.alert) = Some((u8::from(from), u8::from(to)));
-    }
-
     /// Holds the stream's writes until `newSession` hooks complete.
     pub(crate) fn install_gate(&self, gate: WriteGate) {
-        *crate::socket::lock(&self.gate) = Some(gate);
+        *crate::socket::lock(&self.gate.gate) = Some(gate);
+        self.gate.installed.store(true, Ordering::Release);
     }
 }
 
@@ -110,15 +104,13 @@ impl<T> Recording<T> {
     pub(crate) fn new(inner: T) -> (Self, RecordHandle) {
         let handle = RecordHandle {
             record: Arc::new(Mutex::new(Some(Vec::new()))),
-            gate: Arc::new(Mutex::new(None)),
-            alert: Arc::new(Mutex::new(None)),
+            gate: Arc::new(GateSlot::default()),
         };
         (
             Recording {
                 inner,
                 record: Some(handle.record.clone()),
                 gate: Some(handle.gate.clone()),
-                alert: Some(handle.alert.clone()),
             },
             handle,
         )
@@ -130,7 +122,6 @@ impl<T> Recording<T> {
             inner,
             record: None,
             gate: None,
-            alert: None,
         }
     }
 
@@ -171,7 +162,8 @@ impl<T> Recording<T> {
     /// Pending while `newSession` hooks run.
     fn poll_gate(&self, cx: &mut Context<'_>) -> Poll<()> {
         match &self.gate {
-            Some(gate) => match crate::socket::lock(gate).as_mut() {
+            Some(slot) if !slot.installed.load(Ordering::Acquire) => Poll::Ready(()),
+            Some(slot) => match crate::socket::lock(&slot.gate).as_mut() {
                 Some(g) => g.poll_ready(cx),
                 None => Poll::Ready(()),
             },
@@ -188,9 +180,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Recording<T> {
     ) -> Poll<std::io::Result<usize>> {
         std::task::ready!(self.poll_gate(cx));
         let this = &mut *self;
-        if let Some(alert) = protocol_version_alert(this.record.as_ref(), buf)
-            .or_else(|| rewritten_alert(this.alert.as_ref(), buf))
-        {
+        if let Some(alert) = protocol_version_alert(this.record.as_ref(), buf) {
             return Pin::new(&mut this.inner).poll_write(cx, &alert);
         }
         Pin::new(&mut this.inner).poll_write(cx, buf)
@@ -246,14 +236,4 @@ fn protocol_version_alert(
         return None;
     }
     Some([0x15, 0x03, minor, 0x00, 0x02, 0x02, 0x46])
-}
-
-/// The plaintext fatal alert record `buf` rewritten as [`RecordHandle::rewrite_alert`]
-/// asked.
-fn rewritten_alert(rewrite: Option<&AlertRewrite>, buf: &[u8]) -> Option<[u8; 7]> {
-    let [0x15, 0x03, minor, 0x00, 0x02, 0x02, desc] = *buf else {
-        return None;
-    };
-    let (from, to) = (*crate::socket::lock(rewrite?))?;
-    (desc == from).then_some([0x15, 0x03, minor, 0x00, 0x02, 0x02, to])
 }

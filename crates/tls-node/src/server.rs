@@ -182,7 +182,6 @@ struct Shared {
 }
 
 struct HookOptions {
-    request_cert: bool,
     session_hooks: Option<Arc<dyn SessionHooks>>,
     sni_callback: Option<SniCallback>,
     alpn_callback: Option<AlpnCallback>,
@@ -241,7 +240,6 @@ pub fn create_server(options: ServerOptions) -> Result<Server> {
         }),
         settings,
         options: HookOptions {
-            request_cert: options.request_cert,
             session_hooks: options.session_hooks,
             sni_callback: options.sni_callback,
             alpn_callback: options.alpn_callback,
@@ -684,15 +682,15 @@ async fn server_handshake(
         Some(c) => Arc::new(c),
         None => prepared.config.clone(),
     };
-    // No suite in common: rustls finds no usable signature scheme first and sends
-    // access_denied; OpenSSL sends handshake_failure (SSL_R_NO_SHARED_CIPHER).
+    // The resolver always hands rustls a key (see `NodeCertResolver`), so these
+    // refusals end in rustls's handshake_failure alert, as OpenSSL's do; what is
+    // left is to name them as OpenSSL does. No suite in common: NO_SHARED_CIPHER.
     let no_shared_cipher = !config
         .crypto_provider()
         .cipher_suites
         .iter()
         .any(|s| offered_suites.contains(&s.suite()));
-    // No certificate the client's signature algorithms allow: rustls sends
-    // access_denied too; OpenSSL sends handshake_failure with
+    // No certificate the client's signature algorithms allow: OpenSSL reports
     // NO_SUITABLE_SIGNATURE_ALGORITHM in TLS 1.3, and NO_SHARED_CIPHER in TLS 1.2
     // (where no suite is left for the key). TLS 1.3 is assumed when both sides
     // have a TLS 1.3 suite.
@@ -703,12 +701,6 @@ async fn server_handshake(
         .cipher_suites
         .iter()
         .any(|s| s.version() == &rustls::version::TLS13 && offered_suites.contains(&s.suite()));
-    if no_shared_cipher || no_usable_certificate {
-        record.rewrite_alert(
-            rustls::AlertDescription::AccessDenied,
-            rustls::AlertDescription::HandshakeFailure,
-        );
-    }
     let stream = start.into_stream(config).await.map_err(|e| {
         if offers_only_legacy_versions(&hello_bytes) {
             legacy_version_error()
@@ -728,7 +720,7 @@ async fn server_handshake(
     let state = stream.get_ref().1;
     let resumed = state.handshake_kind() == Some(rustls::HandshakeKind::Resumed);
     let tls12 = state.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_2);
-    let (authorized, authorization_error) = if shared.options.request_cert {
+    let (authorized, authorization_error) = if shared.settings.request_cert {
         let chain = state.peer_certificates().unwrap_or(&[]);
         if chain.is_empty() && resumed {
             // A resumed session carries the earlier verdict; rustls keeps the chain
