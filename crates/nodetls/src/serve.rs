@@ -151,6 +151,10 @@ async fn serve(args: Args) -> Result<(), CliError> {
         };
         std::fs::write(path, pem).map_err(CliError::from)?;
     }
+    let signals = Signals {
+        term: signal(tokio::signal::unix::SignalKind::terminate()),
+        int: signal(tokio::signal::unix::SignalKind::interrupt()),
+    };
     let info = server
         .listen(ListenAddr::Tcp {
             host: Some(args.host.clone()),
@@ -160,7 +164,7 @@ async fn serve(args: Args) -> Result<(), CliError> {
     emit(
         &json!({"event": "listening", "address": info.address, "family": info.family, "port": info.port}),
     );
-    event_loop(&server, args.once).await;
+    event_loop(&server, args.once, signals).await;
     Ok(())
 }
 
@@ -197,9 +201,18 @@ fn parse_ticket_keys(hex: &str) -> Result<Vec<u8>, CliError> {
         .collect()
 }
 
-async fn event_loop(server: &Server, once: bool) {
-    let mut sigterm = signal(tokio::signal::unix::SignalKind::terminate());
-    let mut sigint = signal(tokio::signal::unix::SignalKind::interrupt());
+/// SIGTERM and SIGINT handlers, registered before the `listening` line so a
+/// signal sent as soon as the server is up still shuts it down cleanly.
+struct Signals {
+    term: Option<tokio::signal::unix::Signal>,
+    int: Option<tokio::signal::unix::Signal>,
+}
+
+async fn event_loop(server: &Server, once: bool, signals: Signals) {
+    let Signals {
+        term: mut sigterm,
+        int: mut sigint,
+    } = signals;
     let (done_tx, mut done_rx) = tokio::sync::mpsc::channel::<()>(16);
     let mut saw_first = false;
     loop {
