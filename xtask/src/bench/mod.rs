@@ -11,6 +11,7 @@
 //! idle connection. docs/performance.md has the method and the results.
 
 pub mod client;
+pub mod sealed;
 pub mod server;
 
 use std::io::{BufRead, BufReader};
@@ -100,16 +101,21 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The full bench: 3 rounds, 3 s windows, 64 MiB bulk, 10 000 idle connections.
+    /// The full bench: 6 rounds, 3 s windows, 256 MiB bulk, 10 000 idle connections.
+    /// Six rounds because rounds of one server differ by up to ±15% on these
+    /// shared machines, and six orders of three servers put each in every
+    /// position and after each other one equally often.
     pub fn full(server_exe: PathBuf) -> Self {
         Plan {
             scenarios: SCENARIOS.iter().map(|s| (*s).to_owned()).collect(),
-            rounds: 3,
+            rounds: 6,
             window: Duration::from_secs(3),
             warmup: Duration::from_millis(500),
             concurrency: 16,
             levels: vec![1, 16, 256],
-            bulk_bytes: 64 << 20,
+            // 256 MiB: at ~500 MiB/s a 64 MiB echo lasts 0.1 s, about ten
+            // ticks of /proc's CPU clock.
+            bulk_bytes: 256 << 20,
             idle_conns: 10_000,
             server_exe,
             node: find_node(),
@@ -122,8 +128,10 @@ impl Plan {
     /// `--quick`: the same scenarios with shorter windows (a few minutes in all).
     pub fn quick(server_exe: PathBuf) -> Self {
         Plan {
+            rounds: 3,
             window: Duration::from_secs(1),
             warmup: Duration::from_millis(200),
+            bulk_bytes: 64 << 20,
             ..Plan::full(server_exe)
         }
     }
@@ -156,10 +164,16 @@ pub struct ScenarioReport {
     pub node: Option<Metrics>,
     /// Raw tokio-rustls's.
     pub raw: Option<Metrics>,
-    /// ours ÷ node of the primary metric (lower is better).
+    /// ours ÷ node of the primary metric (lower is better): the median over
+    /// rounds of each round's ratio.
     pub ratio_node: Option<f64>,
-    /// ours ÷ raw of the primary metric (lower is better).
+    /// ours ÷ raw of the primary metric (lower is better), as `ratio_node`.
     pub ratio_raw: Option<f64>,
+    /// ours ÷ node of the medians (shown for comparison; drifts between
+    /// rounds do not cancel in it).
+    pub ratio_node_of_medians: Option<f64>,
+    /// ours ÷ raw of the medians.
+    pub ratio_raw_of_medians: Option<f64>,
     /// The issue's target for `ratio_node`, if it sets one.
     pub target_node: Option<f64>,
     /// The issue's target for `ratio_raw`.
@@ -484,10 +498,13 @@ async fn run_one(
             put("cpu_us_per_op", total_cpu * 1e6 / total_ops);
         }
         Kind::Bulk => {
-            let config = client::config(&spec)?;
-            client::bulk(&config, addr, plan.bulk_bytes.min(1 << 20)).await?;
+            // The sealed load generator takes the traffic keys out of rustls.
+            let mut config = (*client::config(&spec)?).clone();
+            config.enable_secret_extraction = true;
+            let config = Arc::new(config);
+            sealed::bulk(&config, addr, plan.bulk_bytes.min(1 << 20)).await?;
             let before = cpu_seconds(pid, ticks)?;
-            let elapsed = client::bulk(&config, addr, plan.bulk_bytes).await?;
+            let elapsed = sealed::bulk(&config, addr, plan.bulk_bytes).await?;
             let cpu = cpu_seconds(pid, ticks)? - before;
             let mib = count(plan.bulk_bytes) / f64::from(1u32 << 20);
             put("mib_per_s", mib / elapsed.as_secs_f64());
@@ -557,6 +574,38 @@ fn get(m: Option<&Metrics>, key: &str) -> Option<f64> {
     m?.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
 }
 
+/// Says which `memcpy` the servers get. On AMD CPUs with FSRM (Zen 3 and
+/// later), glibc copies large buffers with `rep movsb`, which is many times
+/// slower there when source and destination are not aligned alike (glibc bug
+/// 30994). rustls copies every record's plaintext, so on such a machine with
+/// Debian 12's glibc 2.36 bulk echo through ours and raw measured about 2.4×
+/// slower (Node's copies are not affected). The remedy is glibc's own
+/// tunable, which every process of the run inherits from the environment;
+/// see docs/performance.md.
+fn memcpy_notes(notes: &mut Vec<String>) {
+    if let Ok(tunables) = std::env::var("GLIBC_TUNABLES") {
+        notes.push(format!(
+            "GLIBC_TUNABLES={tunables}: set for every server and the load generator"
+        ));
+        return;
+    }
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let flags = cpuinfo
+        .lines()
+        .find(|l| l.starts_with("flags"))
+        .unwrap_or_default();
+    if cpuinfo.contains("AuthenticAMD") && flags.split_whitespace().any(|f| f == "fsrm") {
+        notes.push(
+            "AMD CPU with FSRM: glibc may copy rustls's records with `rep movsb`, \
+             which is slow on these CPUs (with glibc 2.36 bulk echo of ours and raw \
+             measured ~2.4x slower); \
+             GLIBC_TUNABLES=glibc.cpu.x86_rep_movsb_threshold=1000000 lifts that \
+             (docs/performance.md, \"memcpy\")"
+                .to_owned(),
+        );
+    }
+}
+
 /// Pins this process (every thread) to CPU 1; says why not when it cannot.
 fn pin_self(notes: &mut Vec<String>) -> bool {
     let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
@@ -592,6 +641,7 @@ pub fn run(plan: &Plan) -> Res<Report> {
     if plan.pin {
         plan.pin = pin_self(&mut report.notes);
     }
+    memcpy_notes(&mut report.notes);
     if plan.node.is_none() {
         report
             .notes
@@ -622,10 +672,9 @@ pub fn run(plan: &Plan) -> Res<Report> {
             continue;
         }
         let mut runs: Vec<Vec<Metrics>> = vec![Vec::new(); servers.len()];
+        let orders = round_orders(servers.len());
         for round in 0..plan.rounds {
-            for i in 0..servers.len() {
-                // Alternate the order: round r starts with server r mod n.
-                let idx = (i + round) % servers.len();
+            for &idx in &orders[round % orders.len()] {
                 let kind = servers[idx];
                 if plan.verbose {
                     eprintln!("bench: {name} round {} {}", round + 1, kind.name());
@@ -652,17 +701,32 @@ pub fn run(plan: &Plan) -> Res<Report> {
             by(ServerKind::Node),
             by(ServerKind::Raw),
         );
-        let ratio = |other: Option<&Metrics>| {
-            let o = get(ours.as_ref(), key)?;
-            let x = get(other, key)?;
-            Some(if higher { x / o } else { o / x })
+        let oriented = |o: f64, x: f64| if higher { x / o } else { o / x };
+        let ratio_of_medians =
+            |other: Option<&Metrics>| Some(oriented(get(ours.as_ref(), key)?, get(other, key)?));
+        // The ratio reported: the median over rounds of the ratio within each
+        // round. The servers of one round run back to back, so a machine that
+        // is busier or slower in one round than in another shifts both sides of
+        // that round's ratio alike; a ratio of medians taken from different
+        // rounds does not cancel that drift.
+        let per_round = |kind: ServerKind| {
+            let ours_runs = &runs[servers.iter().position(|s| *s == ServerKind::Ours)?];
+            let other_runs = &runs[servers.iter().position(|s| *s == kind)?];
+            let mut ratios: Vec<f64> = ours_runs
+                .iter()
+                .zip(other_runs)
+                .filter_map(|(o, x)| Some(oriented(get(Some(o), key)?, get(Some(x), key)?)))
+                .collect();
+            (!ratios.is_empty()).then(|| median(&mut ratios))
         };
         report.scenarios.push(ScenarioReport {
             name: name.clone(),
             primary: key,
             higher_is_better: higher,
-            ratio_node: ratio(node.as_ref()),
-            ratio_raw: ratio(raw.as_ref()),
+            ratio_node: per_round(ServerKind::Node),
+            ratio_raw: per_round(ServerKind::Raw),
+            ratio_node_of_medians: ratio_of_medians(node.as_ref()),
+            ratio_raw_of_medians: ratio_of_medians(raw.as_ref()),
             ours,
             node,
             raw,
@@ -671,6 +735,19 @@ pub fn run(plan: &Plan) -> Res<Report> {
         });
     }
     Ok(report)
+}
+
+/// The order of the servers in each round: first the rotations (each server
+/// once in each position), then the reversed rotations, so that over six
+/// rounds each server also follows each other server equally often (a server
+/// can leave the machine warmer or busier for the next one).
+fn round_orders(n: usize) -> Vec<Vec<usize>> {
+    let rotation = |r: usize| (0..n).map(|i| (i + r) % n).collect::<Vec<_>>();
+    let mut orders: Vec<Vec<usize>> = (0..n).map(rotation).collect();
+    if n > 2 {
+        orders.extend((0..n).map(|r| rotation(r).into_iter().rev().collect::<Vec<_>>()));
+    }
+    orders
 }
 
 fn metrics_json(m: Option<&Metrics>) -> serde_json::Value {
@@ -704,6 +781,9 @@ impl Report {
                         "raw": metrics_json(s.raw.as_ref()),
                         "ratio_node": s.ratio_node.map(round3),
                         "ratio_raw": s.ratio_raw.map(round3),
+                        "ratio_method": "median over rounds of each round's ratio",
+                        "ratio_node_of_medians": s.ratio_node_of_medians.map(round3),
+                        "ratio_raw_of_medians": s.ratio_raw_of_medians.map(round3),
                         "primary": s.primary,
                         "ratio_is": if s.higher_is_better { "other / ours" } else { "ours / other" },
                         "target_node": s.target_node,
@@ -818,7 +898,7 @@ pub fn main(args: &[String]) -> Res<()> {
         println!("NOTE: {note}");
     }
     println!(
-        "{} run, {} rounds, medians; ratios of the primary metric, lower is better ({:.0} s)\n",
+        "{} run, {} rounds; medians, and ratios of the primary metric (median of the rounds' ratios), lower is better ({:.0} s)\n",
         if quick { "--quick" } else { "full" },
         plan.rounds,
         started.elapsed().as_secs_f64()
@@ -836,4 +916,43 @@ fn write_json(path: &Path, report: &Report) -> Res<()> {
     let text = serde_json::to_string_pretty(&report.to_json())?;
     std::fs::write(path, text + "\n")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn six_orders_balance_positions_and_predecessors() {
+        let orders = round_orders(3);
+        assert_eq!(orders.len(), 6);
+        let mut position = [[0; 3]; 3];
+        let mut follows = [[0; 3]; 3];
+        for order in &orders {
+            for (pos, &s) in order.iter().enumerate() {
+                position[s][pos] += 1;
+            }
+            for pair in order.windows(2) {
+                follows[pair[1]][pair[0]] += 1;
+            }
+        }
+        assert!(position.iter().flatten().all(|&n| n == 2));
+        for (s, row) in follows.iter().enumerate() {
+            for (p, &n) in row.iter().enumerate() {
+                assert_eq!(n, usize::from(s != p) * 2, "{s} after {p}");
+            }
+        }
+        // The first three (a --quick run) are the rotations.
+        assert_eq!(orders[..3], [vec![0, 1, 2], vec![1, 2, 0], vec![2, 0, 1]]);
+        assert_eq!(round_orders(2), [vec![0, 1], vec![1, 0]]);
+        assert_eq!(round_orders(1), [vec![0]]);
+    }
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        let mut v = [1.3, 0.9, 1.0];
+        assert!((median(&mut v) - 1.0).abs() < 1e-9);
+        let mut v = [2.0, 1.0];
+        assert!((median(&mut v) - 1.5).abs() < 1e-9);
+    }
 }
