@@ -34,8 +34,8 @@ pub use error::{Error, Result};
 pub use io::{AddressInfo, BoxIo, Io};
 pub use secure_pair::{create_secure_pair, SecureEvent, SecureInfo, SecurePair};
 pub use server::{
-    create_server, BoxFuture, ListenAddr, OcspCallback, Server, ServerEvent, ServerOptions,
-    SniCallback, DEFAULT_HANDSHAKE_TIMEOUT,
+    create_server, BoxFuture, ListenAddr, OcspCallback, SecureConnectionListener, Server,
+    ServerEvent, ServerOptions, SniCallback, DEFAULT_HANDSHAKE_TIMEOUT,
 };
 pub use socket::{EphemeralKeyInfo, TlsSocket};
 pub use wrap::TlsSocketOptions;

@@ -11,6 +11,12 @@
 //! | `'close'` | [`ServerEvent::Close`] |
 //! | `'error'` | [`ServerEvent::Error`] |
 //!
+//! Node's `tls.createServer(options, secureConnectionListener)` has a Rust form
+//! too: [`ServerOptions::secure_connection_listener`] gets each established
+//! socket straight from its handshake task, with no event channel in between
+//! (the cheapest way to serve; those sockets are then not sent as
+//! [`ServerEvent::SecureConnection`]).
+//!
 //! `newSession`/`resumeSession`, `OCSPRequest`, `SNICallback` and `ALPNCallback`
 //! are async hooks in [`ServerOptions`]: the handshake waits for them, as Node's
 //! does for their callbacks. Every connection runs in its own task, so a slow or
@@ -62,6 +68,11 @@ pub type OcspCallback = Arc<
         + Sync,
 >;
 
+/// `tls.createServer(options, secureConnectionListener)`'s listener: called
+/// with every socket whose handshake completed; the future it returns is
+/// spawned as that connection's task.
+pub type SecureConnectionListener = Arc<dyn Fn(TlsSocket) -> BoxFuture<()> + Send + Sync>;
+
 /// `tls.createServer(options)`: every `createSecureContext` option plus the
 /// server's own.
 ///
@@ -101,6 +112,12 @@ pub struct ServerOptions {
     pub keylog: bool,
     /// Emit [`ServerEvent::Connection`] for every accepted TCP connection.
     pub connection_events: bool,
+    /// `secureConnectionListener` (createServer's second argument): when set,
+    /// every established socket goes to it straight from its handshake task,
+    /// and the future it returns is spawned, instead of the socket being
+    /// queued for [`Server::next_event`] as [`ServerEvent::SecureConnection`].
+    /// Other events still arrive there.
+    pub secure_connection_listener: Option<SecureConnectionListener>,
 }
 
 impl std::fmt::Debug for ServerOptions {
@@ -109,6 +126,10 @@ impl std::fmt::Debug for ServerOptions {
             .field("request_cert", &self.request_cert)
             .field("reject_unauthorized", &self.reject_unauthorized)
             .field("handshake_timeout", &self.handshake_timeout)
+            .field(
+                "secure_connection_listener",
+                &self.secure_connection_listener.is_some(),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -189,6 +210,7 @@ struct HookOptions {
     ocsp_request: Option<OcspCallback>,
     keylog: bool,
     connection_events: bool,
+    secure_connection_listener: Option<SecureConnectionListener>,
 }
 
 /// `tls.Server`. Cheap to clone; all clones are the same server.
@@ -249,6 +271,7 @@ pub fn create_server(options: ServerOptions) -> Result<Server> {
             ocsp_request: options.ocsp_request,
             keylog: options.keylog,
             connection_events: options.connection_events,
+            secure_connection_listener: options.secure_connection_listener,
         },
         connections: AtomicUsize::new(0),
         max_connections: AtomicUsize::new(options.max_connections.unwrap_or(usize::MAX)),
@@ -566,6 +589,13 @@ fn spawn_connection(shared: Arc<Shared>, io: BoxIo, addresses: Addresses, slot: 
         let event = match result {
             Ok(mut socket) => {
                 socket.attach_guard(Arc::new(slot));
+                if let Some(listener) = &shared.options.secure_connection_listener {
+                    // Node's secureConnectionListener: the socket goes straight
+                    // to its handler, in a task of its own (sized for the
+                    // handler alone: an idle socket holds no handshake state).
+                    tokio::spawn(listener(socket));
+                    return;
+                }
                 ServerEvent::SecureConnection(Box::new(socket))
             }
             Err(error) => ServerEvent::TlsClientError { error, remote },

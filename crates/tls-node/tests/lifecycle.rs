@@ -177,3 +177,62 @@ s.on('error', (e) => console.log(JSON.stringify({ event: 'error', code: e.code }
     assert_eq!(line["authorized"], true);
     assert_eq!(events.recv().await.as_deref(), Some("secureConnection"));
 }
+
+/// Node's `tls.createServer(options, secureConnectionListener)`: the listener
+/// gets every established socket (and `getConnections()` counts it until the
+/// handler ends); `next_event` then sees no `SecureConnection`, but still the
+/// other events, such as a failed handshake's `tlsClientError`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secure_connection_listener_gets_every_socket_and_events_the_rest() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let pki = Pki::new();
+    let handled = Arc::new(AtomicUsize::new(0));
+    let count = handled.clone();
+    let listener: tls_node::SecureConnectionListener = Arc::new(move |mut socket| {
+        count.fetch_add(1, Ordering::SeqCst);
+        Box::pin(async move {
+            assert!(socket.encrypted());
+            let mut buf = [0u8; 64];
+            while let Ok(n) = socket.read(&mut buf).await {
+                if n == 0 || socket.write_all(&buf[..n]).await.is_err() {
+                    break;
+                }
+            }
+        })
+    });
+    let server = tls_node::create_server(tls_node::ServerOptions {
+        secure_connection_listener: Some(listener),
+        ..pki.server_options()
+    })
+    .expect("server");
+    let port = listen(&server).await;
+
+    let mut a = our_client(&pki, port).await;
+    let mut b = our_client(&pki, port).await;
+    echo(&mut a, b"one").await;
+    echo(&mut b, b"two").await;
+    assert_eq!(handled.load(Ordering::SeqCst), 2);
+    assert_eq!(server.get_connections(), 2);
+    drop(a);
+    drop(b);
+    wait_connections(&server, 0).await;
+
+    // A plain-text request still fails as a tlsClientError event, and no
+    // secureConnection event was ever queued for the two sockets above.
+    let mut http = TcpStream::connect(("127.0.0.1", port)).await.expect("tcp");
+    http.write_all(b"GET / HTTP/1.1\r\n\r\n")
+        .await
+        .expect("write");
+    match tokio::time::timeout(T, server.next_event())
+        .await
+        .expect("an event")
+    {
+        Some(tls_node::ServerEvent::TlsClientError { error, .. }) => {
+            assert_eq!(error.code(), "ERR_SSL_HTTP_REQUEST");
+        }
+        other => panic!("expected tlsClientError, got {other:?}"),
+    }
+}

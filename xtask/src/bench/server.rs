@@ -2,7 +2,9 @@
 //! measures, each in its own process.
 //!
 //! - `ours`: a `tls-node` server exactly as a library user writes it:
-//!   `create_server` + `next_event` loop + one echo task per `SecureConnection`.
+//!   `create_server` with a `secure_connection_listener` that echoes (Node's
+//!   `tls.createServer(options, listener)`), plus a `next_event` loop for the
+//!   other events.
 //! - `raw`: tokio-rustls's `TlsAcceptor` with the ring provider, no facade.
 //!
 //! Both print `PORT <n>` on stdout once listening and run until killed or until
@@ -89,7 +91,9 @@ async fn echo<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S) {
 }
 
 async fn ours(cert: Vec<u8>, key: Vec<u8>, session_id: bool) -> Res<()> {
-    use tls_node::{create_server, ListenAddr, ServerEvent, ServerOptions};
+    use tls_node::{
+        create_server, ListenAddr, SecureConnectionListener, ServerEvent, ServerOptions,
+    };
 
     let mut options = ServerOptions::default();
     options.context.cert = vec![cert];
@@ -105,6 +109,10 @@ async fn ours(cert: Vec<u8>, key: Vec<u8>, session_id: bool) -> Res<()> {
         options.session_hooks = Some(Arc::new(cache));
         options.secure_context = Some(context);
     }
+    // Node's `tls.createServer(options, (socket) => socket.pipe(socket))`: each
+    // socket goes from its handshake task straight to an echo task.
+    let listener: SecureConnectionListener = Arc::new(|socket| Box::pin(echo(socket)));
+    options.secure_connection_listener = Some(listener);
     let server = create_server(options)?;
     let address = server
         .listen(ListenAddr::Tcp {
@@ -113,13 +121,10 @@ async fn ours(cert: Vec<u8>, key: Vec<u8>, session_id: bool) -> Res<()> {
         })
         .await?;
     announce(address.port);
+    // Failed handshakes and the rest still arrive as events.
     while let Some(event) = server.next_event().await {
-        match event {
-            ServerEvent::SecureConnection(socket) => {
-                tokio::spawn(echo(*socket));
-            }
-            ServerEvent::Close => break,
-            _ => {}
+        if let ServerEvent::Close = event {
+            break;
         }
     }
     Ok(())
