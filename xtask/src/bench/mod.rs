@@ -742,6 +742,10 @@ pub fn run(plan: &Plan) -> Res<Report> {
 /// rounds each server also follows each other server equally often (a server
 /// can leave the machine warmer or busier for the next one).
 fn round_orders(n: usize) -> Vec<Vec<usize>> {
+    if n == 0 {
+        // No server to run (e.g. `--servers node` without node): empty rounds.
+        return vec![Vec::new()];
+    }
     let rotation = |r: usize| (0..n).map(|i| (i + r) % n).collect::<Vec<_>>();
     let mut orders: Vec<Vec<usize>> = (0..n).map(rotation).collect();
     if n > 2 {
@@ -946,6 +950,7 @@ mod tests {
         assert_eq!(orders[..3], [vec![0, 1, 2], vec![1, 2, 0], vec![2, 0, 1]]);
         assert_eq!(round_orders(2), [vec![0, 1], vec![1, 0]]);
         assert_eq!(round_orders(1), [vec![0]]);
+        assert_eq!(round_orders(0), [Vec::<usize>::new()]);
     }
 
     #[test]

@@ -77,14 +77,16 @@ impl Direction {
         let len = u16::try_from(content.len() + 1 + TAG)?;
         let header = [APPLICATION_DATA, 3, 3, (len >> 8) as u8, len as u8];
         out.extend_from_slice(&header);
-        let mut inner = Vec::with_capacity(content.len() + 1 + TAG);
-        inner.extend_from_slice(content);
-        inner.push(content_type);
+        // Sealed in place at the end of `out`: no buffer per record.
+        let start = out.len();
+        out.extend_from_slice(content);
+        out.push(content_type);
         let nonce = self.next_nonce();
-        self.key
-            .seal_in_place_append_tag(nonce, Aad::from(header), &mut inner)
+        let tag = self
+            .key
+            .seal_in_place_separate_tag(nonce, Aad::from(header), &mut out[start..])
             .map_err(|_| "bulk: seal failed")?;
-        out.extend_from_slice(&inner);
+        out.extend_from_slice(tag.as_ref());
         Ok(())
     }
 
@@ -106,6 +108,11 @@ impl Direction {
     }
 }
 
+/// The length field of a record header.
+fn record_len(header: &[u8]) -> usize {
+    usize::from(u16::from_be_bytes([header[3], header[4]]))
+}
+
 /// Plaintext bytes carried by the complete records in `buf[*pos..]`;
 /// advances `pos` past them. Every record the server sends after the
 /// handshake is application data without padding (rustls and OpenSSL add
@@ -114,7 +121,7 @@ impl Direction {
 fn complete_records(buf: &[u8], pos: &mut usize) -> usize {
     let mut plain = 0;
     while let Some(header) = buf.get(*pos..*pos + HEADER) {
-        let len = usize::from(u16::from_be_bytes([header[3], header[4]]));
+        let len = record_len(header);
         if buf.len() < *pos + HEADER + len {
             break;
         }
@@ -196,7 +203,7 @@ pub async fn bulk(
             .get(pos..pos + HEADER)
             .ok_or("bulk: a truncated record header")?
             .try_into()?;
-        let len = usize::from(u16::from_be_bytes([header[3], header[4]]));
+        let len = record_len(&header);
         let body = echoed
             .get_mut(pos + HEADER..pos + HEADER + len)
             .ok_or("bulk: a truncated record")?;
