@@ -20,6 +20,7 @@
 
 mod alerts;
 mod client;
+mod copy;
 pub mod error;
 mod hooks;
 pub mod io;

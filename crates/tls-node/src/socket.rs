@@ -2,11 +2,11 @@
 
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll, Waker};
 
 use rustls::{CommonState, HandshakeKind};
 use rustls_pki_types::CertificateDer;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::io::{AsyncBufRead, AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::watch;
 
 use tls_core::ciphers::{cipher_info, CipherInfo};
@@ -15,6 +15,7 @@ use tls_core::curves::Group;
 use tls_core::versions::ProtocolVersion;
 use tls_pki::legacy::{LegacyCertificate, PeerCertificate};
 
+use crate::copy;
 use crate::io::{AddressInfo, Addresses, BoxIo, Recording};
 use crate::{Error, Result};
 
@@ -76,6 +77,13 @@ pub struct TlsSocket {
     bytes_written: u64,
     bytes_read: u64,
     max_send_fragment: usize,
+    /// An error met after a read had already returned data; the next read
+    /// reports it.
+    read_error: Option<std::io::Error>,
+    /// The task whose write, flush or end last waited for the network: a
+    /// read that flushes takes over the socket's write wake-up, so it hands
+    /// it back (see `poll_read`).
+    write_waker: Option<Waker>,
     /// Held for its `Drop`: releases the `maxConnections` slot.
     guard: Option<ConnectionGuard>,
 }
@@ -106,6 +114,8 @@ impl TlsSocket {
             bytes_written: 0,
             bytes_read: 0,
             max_send_fragment: 16384,
+            read_error: None,
+            write_waker: None,
             guard,
         }
     }
@@ -352,6 +362,78 @@ impl TlsSocket {
     pub fn destroy(self) {}
 }
 
+impl TlsSocket {
+    /// tokio-rustls's `poll_read`, with the copy out of rustls's buffer made in
+    /// small pieces (see `copy`): the first chunk of plaintext may wait for the
+    /// network; after it, only what is ready is added. Records rustls decrypted
+    /// before a failing one are returned before that failure, as OpenSSL's
+    /// `SSL_read` returns them (tokio-rustls drops them).
+    fn read_plaintext(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        if self.read_error.is_some() {
+            if self.take_decrypted(buf) > 0 {
+                return Poll::Ready(Ok(()));
+            }
+            if let Some(error) = self.read_error.take() {
+                return Poll::Ready(Err(error));
+            }
+        }
+        let mut stream = Pin::new(&mut self.stream);
+        let data = match ready!(stream.as_mut().poll_fill_buf(cx)) {
+            Ok(data) => data,
+            Err(error) => {
+                self.read_error = Some(error);
+                return self.read_plaintext(cx, buf);
+            }
+        };
+        let n = data.len().min(buf.remaining());
+        copy::put_in_pieces(buf, &data[..n]);
+        stream.as_mut().consume(n);
+        while n > 0 && buf.remaining() > 0 {
+            match stream.as_mut().poll_fill_buf(cx) {
+                Poll::Ready(Ok([])) | Poll::Pending => break,
+                Poll::Ready(Ok(data)) => {
+                    let n = data.len().min(buf.remaining());
+                    copy::put_in_pieces(buf, &data[..n]);
+                    stream.as_mut().consume(n);
+                }
+                Poll::Ready(Err(error)) => {
+                    self.read_error = Some(error);
+                    self.take_decrypted(buf);
+                    break;
+                }
+            }
+        }
+        Poll::Ready(Ok(()))
+    }
+
+    /// Moves plaintext rustls has already decrypted into `buf`, without
+    /// touching the network; returns how many bytes.
+    fn take_decrypted(&mut self, buf: &mut ReadBuf<'_>) -> usize {
+        use std::io::BufRead;
+        let before = buf.filled().len();
+        while buf.remaining() > 0 {
+            let mut reader = match &mut self.stream {
+                tokio_rustls::TlsStream::Server(s) => s.get_mut().1.reader(),
+                tokio_rustls::TlsStream::Client(s) => s.get_mut().1.reader(),
+            };
+            let n = match reader.fill_buf() {
+                Ok(chunk) if !chunk.is_empty() => {
+                    let n = chunk.len().min(buf.remaining());
+                    copy::put_in_pieces(buf, &chunk[..n]);
+                    n
+                }
+                _ => break,
+            };
+            reader.consume(n);
+        }
+        buf.filled().len() - before
+    }
+}
+
 impl AsyncRead for TlsSocket {
     fn poll_read(
         mut self: Pin<&mut Self>,
@@ -359,7 +441,7 @@ impl AsyncRead for TlsSocket {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
         let before = buf.filled().len();
-        let mut res = Pin::new(&mut self.stream).poll_read(cx, buf);
+        let mut res = self.read_plaintext(cx, buf);
         // A peer that closes TCP without close_notify: Node emits 'end' as for a
         // clean close (Node 20's own TLS 1.3 server does this after `end()`), so
         // this is the end of the stream, not an error.
@@ -373,8 +455,29 @@ impl AsyncRead for TlsSocket {
         // Flush them now; a pending flush is retried on the next read or write.
         if self.state().wants_write() {
             let _ = Pin::new(&mut self.stream).poll_flush(cx);
+            // The socket keeps one waker for "writable": that flush put this
+            // task's there. When the socket is split and another task is waiting
+            // to write (full-duplex bulk), it would never hear that the socket
+            // drained; wake it so that it polls and registers again.
+            if let Some(writer) = self.write_waker.take() {
+                writer.wake();
+            }
         }
         res
+    }
+}
+
+impl TlsSocket {
+    /// Remembers the task of a write-side call that waits (see `poll_read`).
+    fn note_writer<T>(&mut self, cx: &Context<'_>, res: &Poll<T>) {
+        if res.is_pending() {
+            match &self.write_waker {
+                Some(w) if w.will_wake(cx.waker()) => {}
+                _ => self.write_waker = Some(cx.waker().clone()),
+            }
+        } else {
+            self.write_waker = None;
+        }
     }
 }
 
@@ -387,19 +490,27 @@ impl AsyncWrite for TlsSocket {
         // One write is at most one record of `max_send_fragment` bytes
         // (setMaxSendFragment).
         let n = buf.len().min(self.max_send_fragment);
-        let res = Pin::new(&mut self.stream).poll_write(cx, &buf[..n]);
+        // Handed to rustls in pieces so that its copy into the record is made
+        // in small `memcpy`s (see `copy`); it still seals one record.
+        let (pieces, used) = copy::pieces(&buf[..n]);
+        let res = Pin::new(&mut self.stream).poll_write_vectored(cx, &pieces[..used]);
         if let Poll::Ready(Ok(w)) = &res {
             self.bytes_written += *w as u64;
         }
+        self.note_writer(cx, &res);
         res
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.stream).poll_flush(cx)
+        let res = Pin::new(&mut self.stream).poll_flush(cx);
+        self.note_writer(cx, &res);
+        res
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.stream).poll_shutdown(cx)
+        let res = Pin::new(&mut self.stream).poll_shutdown(cx);
+        self.note_writer(cx, &res);
+        res
     }
 }
 

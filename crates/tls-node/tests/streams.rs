@@ -257,3 +257,198 @@ async fn a_secure_context_overrides_the_context_options_of_a_tlssocket() {
     let good = tls_core::create_secure_context(&pki.client_context()).expect("context");
     wrap(Some(good)).await.expect("secureContext with the CA");
 }
+
+/// Forwards bytes from `from` to `to` until EOF, keeping a copy; then writes
+/// `trailer` and closes `to`.
+async fn tap<R, W>(mut from: R, mut to: W, trailer: Vec<u8>) -> Vec<u8>
+where
+    R: tokio::io::AsyncRead + Unpin,
+    W: tokio::io::AsyncWrite + Unpin,
+{
+    let mut seen = Vec::new();
+    let mut buf = vec![0u8; 8192];
+    loop {
+        let n = from.read(&mut buf).await.unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        seen.extend_from_slice(&buf[..n]);
+        if to.write_all(&buf[..n]).await.is_err() {
+            return seen;
+        }
+    }
+    let _ = to.write_all(&trailer).await;
+    let _ = to.shutdown().await;
+    seen
+}
+
+/// The lengths of the TLS records in `wire`, in order.
+fn record_lengths(wire: &[u8]) -> Vec<usize> {
+    let mut lengths = Vec::new();
+    let mut rest = wire;
+    while rest.len() >= 5 {
+        let len = usize::from(u16::from_be_bytes([rest[3], rest[4]]));
+        lengths.push(len);
+        rest = &rest[(5 + len).min(rest.len())..];
+    }
+    lengths
+}
+
+/// Writes of every size around the 2 KiB pieces our copies are cut into and
+/// the 16 KiB record, echoed back through reads of odd sizes: every byte
+/// arrives in order, and a 16 KiB write still goes out as one full record
+/// (the pieces are sealed together, not one record each).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_data_crosses_piece_and_record_boundaries_intact() {
+    let pki = Pki::new();
+    let (client_io, client_wire) = tokio::io::duplex(64 * 1024);
+    let (server_wire, server_io) = tokio::io::duplex(64 * 1024);
+    let (client_to_server, server_to_client) =
+        (tokio::io::split(client_wire), tokio::io::split(server_wire));
+    let upstream = tokio::spawn(tap(client_to_server.0, server_to_client.1, Vec::new()));
+    let downstream = tokio::spawn(tap(server_to_client.0, client_to_server.1, Vec::new()));
+    let server = tokio::spawn({
+        let opts = server_options(&pki);
+        async move {
+            let mut s = tls_node::TlsSocket::wrap(server_io, opts)
+                .await
+                .expect("server");
+            // Reads into buffers of odd sizes, some through `read_buf` into
+            // spare capacity, and echoes what each returns.
+            let sizes = [1usize, 777, 2047, 2049, 5000, 16_385, 70_000];
+            let mut i = 0;
+            loop {
+                let mut buf = Vec::with_capacity(sizes[i % sizes.len()]);
+                let n = if i % 2 == 0 {
+                    s.read_buf(&mut buf).await.expect("read_buf")
+                } else {
+                    buf.resize(sizes[i % sizes.len()], 0);
+                    let n = s.read(&mut buf).await.expect("read");
+                    buf.truncate(n);
+                    n
+                };
+                if n == 0 {
+                    break;
+                }
+                s.write_all(&buf).await.expect("echo");
+                i += 1;
+            }
+            s.shutdown().await.expect("end");
+        }
+    });
+    let client = tls_node::TlsSocket::wrap(client_io, client_options(&pki))
+        .await
+        .expect("client");
+    assert_eq!(client.get_protocol(), Some("TLSv1.3"));
+    let data: Vec<u8> = (0..1_200_000u32).map(|i| (i ^ (i >> 9)) as u8).collect();
+    let (mut reader, mut writer) = tokio::io::split(client);
+    let sender = tokio::spawn({
+        let data = data.clone();
+        async move {
+            // Four full records first, then writes of every awkward size.
+            let mut at = 0;
+            for _ in 0..4 {
+                writer
+                    .write_all(&data[at..at + 16_384])
+                    .await
+                    .expect("write");
+                writer.flush().await.expect("flush");
+                at += 16_384;
+            }
+            let sizes = [
+                1usize, 2047, 2048, 2049, 4095, 16_383, 16_384, 16_385, 40_000,
+            ];
+            let mut i = 0;
+            while at < data.len() {
+                let n = sizes[i % sizes.len()].min(data.len() - at);
+                writer.write_all(&data[at..at + n]).await.expect("write");
+                at += n;
+                i += 1;
+            }
+            writer.shutdown().await.expect("end");
+        }
+    });
+    let mut echoed = Vec::new();
+    tokio::time::timeout(T, reader.read_to_end(&mut echoed))
+        .await
+        .expect("in time")
+        .expect("read");
+    assert!(
+        echoed == data,
+        "echo differs ({} of {} bytes back)",
+        echoed.len(),
+        data.len()
+    );
+    tokio::time::timeout(T, sender)
+        .await
+        .expect("in time")
+        .expect("join");
+    tokio::time::timeout(T, server)
+        .await
+        .expect("in time")
+        .expect("join");
+    let wire = tokio::time::timeout(T, upstream)
+        .await
+        .expect("in time")
+        .expect("join");
+    drop(downstream);
+    // TLS 1.3: 16 384 bytes of data + the content type + the 16-byte tag.
+    let full = record_lengths(&wire)
+        .iter()
+        .filter(|len| **len == 16_384 + 1 + 16)
+        .count();
+    assert!(full >= 4, "16 KiB writes went out as {full} full records");
+}
+
+/// A record that fails to decrypt after good data: the read that got the
+/// data returns it, and the next read reports the error (Node: 'data', then
+/// 'error').
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_before_a_corrupt_record_is_delivered_then_the_error() {
+    let pki = Pki::new();
+    let (client_io, client_wire) = tokio::io::duplex(64 * 1024);
+    let (server_wire, server_io) = tokio::io::duplex(64 * 1024);
+    let (client_to_server, server_to_client) =
+        (tokio::io::split(client_wire), tokio::io::split(server_wire));
+    // After the client's last byte, an application_data record that cannot
+    // decrypt.
+    let mut corrupt = vec![23, 3, 3, 0, 40];
+    corrupt.extend_from_slice(&[0x5A; 40]);
+    let upstream = tokio::spawn(tap(client_to_server.0, server_to_client.1, corrupt));
+    let downstream = tokio::spawn(tap(server_to_client.0, client_to_server.1, Vec::new()));
+    let server = tokio::spawn({
+        let opts = server_options(&pki);
+        async move {
+            let mut s = tls_node::TlsSocket::wrap(server_io, opts)
+                .await
+                .expect("server");
+            let mut got = Vec::new();
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                match s.read(&mut buf).await {
+                    Ok(0) => return (got, None),
+                    Ok(n) => got.extend_from_slice(&buf[..n]),
+                    Err(e) => return (got, Some(e)),
+                }
+            }
+        }
+    });
+    let client = tls_node::TlsSocket::wrap(client_io, client_options(&pki))
+        .await
+        .expect("client");
+    let (reader, mut writer) = tokio::io::split(client);
+    let data = vec![7u8; 40_000];
+    writer.write_all(&data).await.expect("write");
+    writer.flush().await.expect("flush");
+    // Close the client's side of the wire without close_notify, so the tap
+    // appends the corrupt record right after the data.
+    drop((reader, writer));
+    let (got, error) = tokio::time::timeout(T, server)
+        .await
+        .expect("in time")
+        .expect("join");
+    assert_eq!(got.len(), data.len(), "all data before the corrupt record");
+    let error = error.expect("the corrupt record is an error, not EOF");
+    assert_eq!(error.kind(), std::io::ErrorKind::InvalidData, "{error}");
+    drop((upstream, downstream));
+}
