@@ -13,15 +13,26 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use crate::hooks::WriteGate;
 
 /// Any stream a TLS socket can wrap.
-pub trait Io: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
+pub trait Io: AsyncRead + AsyncWrite + Unpin + Send + 'static {
+    /// The stream itself, so that a TCP socket's local address can be asked
+    /// for when Node's `localAddress` is read, as Node does, rather than with a
+    /// `getsockname` on every accepted connection. (On a `BoxIo`, call it on
+    /// `**io`: the box is an `Io` too.)
+    fn as_any(&self) -> &dyn std::any::Any;
+}
 
-impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Io for T {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Io for T {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
 
 /// A boxed [`Io`].
 pub type BoxIo = Box<dyn Io>;
 
 /// The addresses of the underlying socket, as Node's `address()`,
-/// `remoteAddress` etc. report them (`None` for Unix sockets and plain streams).
+/// `remoteAddress` etc. report them (`None` for Unix sockets and plain streams;
+/// an accepted TCP socket leaves `local` to be asked for when it is read).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Addresses {
     /// `localAddress` / `localPort`.

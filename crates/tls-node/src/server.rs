@@ -536,8 +536,9 @@ async fn accept_tcp(shared: Arc<Shared>, listener: tokio::net::TcpListener) {
             continue;
         };
         let _ = stream.set_nodelay(true);
+        // The local address is asked for only if it is read (`address()`).
         let addresses = Addresses {
-            local: stream.local_addr().ok(),
+            local: None,
             remote: Some(remote),
         };
         spawn_connection(shared.clone(), Box::new(stream), addresses, slot);

@@ -327,7 +327,19 @@ impl TlsSocket {
 
     /// `tlsSocket.address()`: the local address.
     pub fn address(&self) -> Option<AddressInfo> {
-        self.info.addresses.local.map(AddressInfo::from)
+        self.info
+            .addresses
+            .local
+            .or_else(|| {
+                // An accepted TCP socket: asked for now (Node asks on demand too).
+                let io: &BoxIo = self.stream.get_ref().0.inner();
+                (**io)
+                    .as_any()
+                    .downcast_ref::<tokio::net::TcpStream>()?
+                    .local_addr()
+                    .ok()
+            })
+            .map(AddressInfo::from)
     }
 
     /// `tlsSocket.remoteAddress` / `remoteFamily` / `remotePort`.

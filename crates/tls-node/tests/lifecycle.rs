@@ -195,6 +195,17 @@ async fn secure_connection_listener_gets_every_socket_and_events_the_rest() {
         count.fetch_add(1, Ordering::SeqCst);
         Box::pin(async move {
             assert!(socket.encrypted());
+            // Node's localAddress/remoteAddress of the accepted socket; the
+            // first line the client reads back.
+            let local = socket.local_address().expect("local address");
+            let remote = socket.remote_address().expect("remote address");
+            let line = format!(
+                "{}:{} {}:{}\n",
+                local.address, local.port, remote.address, remote.port
+            );
+            if socket.write_all(line.as_bytes()).await.is_err() {
+                return;
+            }
             let mut buf = [0u8; 64];
             while let Ok(n) = socket.read(&mut buf).await {
                 if n == 0 || socket.write_all(&buf[..n]).await.is_err() {
@@ -212,6 +223,19 @@ async fn secure_connection_listener_gets_every_socket_and_events_the_rest() {
 
     let mut a = our_client(&pki, port).await;
     let mut b = our_client(&pki, port).await;
+    // The server side saw the listening address as its own, and the client's
+    // own address as the remote one.
+    for client in [&mut a, &mut b] {
+        let mut line = Vec::new();
+        while !line.ends_with(b"\n") {
+            let mut byte = [0u8; 1];
+            client.read_exact(&mut byte).await.expect("address line");
+            line.push(byte[0]);
+        }
+        let mine = client.local_address().expect("client local");
+        let expected = format!("127.0.0.1:{port} {}:{}\n", mine.address, mine.port);
+        assert_eq!(String::from_utf8_lossy(&line), expected);
+    }
     echo(&mut a, b"one").await;
     echo(&mut b, b"two").await;
     assert_eq!(handled.load(Ordering::SeqCst), 2);
