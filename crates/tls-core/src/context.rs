@@ -64,6 +64,9 @@ struct Inner {
     sigalgs: Option<Arc<[SignatureScheme]>>,
     /// How the server chooses among several usable keys (built once).
     server_preference: Arc<ServerPreference>,
+    /// The resolver over `keys` with that preference, shared by every server
+    /// config and `certificate_for` (built once).
+    server_resolver: Arc<NodeCertResolver>,
     session_settings: SessionSettings,
     ticketer: Arc<SessionTicketer>,
     provider: Arc<CryptoProvider>,
@@ -187,9 +190,14 @@ pub fn create_secure_context(options: &SecureContextOptions) -> Result<SecureCon
         honor_order: options.honor_cipher_order.unwrap_or(true)
             || secure_options.contains(SecureOptions::CIPHER_SERVER_PREFERENCE),
     });
+    let server_resolver = Arc::new(NodeCertResolver::for_server(
+        keys.clone(),
+        server_preference.clone(),
+    ));
     Ok(SecureContext {
         inner: Arc::new(Inner {
             keys,
+            server_resolver,
             trust,
             ca_certs: ca_certs.into(),
             client_fingerprint,
@@ -451,8 +459,7 @@ impl SecureContext {
         } else {
             builder.with_no_client_auth()
         };
-        let mut config =
-            builder.with_cert_resolver(Arc::new(self.server_resolver(inner.keys.clone())));
+        let mut config = builder.with_cert_resolver(inner.server_resolver.clone());
         config.ignore_client_order = inner.server_preference.honor_order;
         config.alpn_protocols.clone_from(&settings.alpn_protocols);
         // Node has no internal session cache (SSL_SESS_CACHE_NO_INTERNAL): session
@@ -648,17 +655,15 @@ impl SecureContext {
         NodeCertResolver::for_server(keys, self.inner.server_preference.clone())
     }
 
-    /// The certificate chain this context presents to a client offering
-    /// `sigschemes` and `client_suites` (what `getCertificate()` reports); `None`
-    /// when none of its keys can sign for that client.
+    /// The key and certificate chain (`.cert`) this context presents to a
+    /// client offering `sigschemes` and `client_suites` (what `getCertificate()`
+    /// reports); `None` when none of its keys can sign for that client.
     pub fn certificate_for(
         &self,
         sigschemes: &[SignatureScheme],
         client_suites: &[rustls::CipherSuite],
-    ) -> Option<Vec<CertificateDer<'static>>> {
-        self.server_resolver(self.inner.keys.clone())
-            .choose(sigschemes, client_suites)
-            .map(|k| k.cert.clone())
+    ) -> Option<Arc<CertifiedKey>> {
+        self.inner.server_resolver.choose(sigschemes, client_suites)
     }
 
     /// A resolver that staples `ocsp` to the certificate chosen for this client
@@ -669,9 +674,7 @@ impl SecureContext {
         client_suites: &[rustls::CipherSuite],
         ocsp: &[u8],
     ) -> Arc<dyn ResolvesServerCert> {
-        let chosen = self
-            .server_resolver(self.inner.keys.clone())
-            .choose(sigschemes, client_suites);
+        let chosen = self.inner.server_resolver.choose(sigschemes, client_suites);
         let keys = self
             .inner
             .keys

@@ -631,7 +631,6 @@ async fn server_handshake(
     let client_alpn: Option<Vec<Vec<u8>>> = hello.alpn().map(|i| i.map(<[u8]>::to_vec).collect());
     let sigschemes = hello.signature_schemes().to_vec();
     let client_suites = hello.cipher_suites().to_vec();
-    let offered_suites = hello.cipher_suites().to_vec();
 
     let prepared = choose_context(shared, servername.as_deref()).await?;
     // A per-connection copy of the config, made only when a hook changes it.
@@ -691,7 +690,7 @@ async fn server_handshake(
     if let Some(ocsp) = &shared.options.ocsp_request {
         if hello_info.as_ref().is_some_and(|i| i.status_request) {
             let (leaf, issuer) = match &own_certificate {
-                Some(chain) => (chain.first().cloned(), chain.get(1).cloned()),
+                Some(key) => (key.cert.first().cloned(), key.cert.get(1).cloned()),
                 None => (None, None),
             };
             if let Some(response) = ocsp(leaf, issuer).await {
@@ -720,7 +719,7 @@ async fn server_handshake(
         .crypto_provider()
         .cipher_suites
         .iter()
-        .any(|s| offered_suites.contains(&s.suite()));
+        .any(|s| client_suites.contains(&s.suite()));
     // No certificate the client's signature algorithms allow: OpenSSL reports
     // NO_SUITABLE_SIGNATURE_ALGORITHM in TLS 1.3, and NO_SHARED_CIPHER in TLS 1.2
     // (where no suite is left for the key). TLS 1.3 is assumed when both sides
@@ -731,7 +730,7 @@ async fn server_handshake(
         .crypto_provider()
         .cipher_suites
         .iter()
-        .any(|s| s.version() == &rustls::version::TLS13 && offered_suites.contains(&s.suite()));
+        .any(|s| s.version() == &rustls::version::TLS13 && client_suites.contains(&s.suite()));
     let stream = start.into_stream(config).await.map_err(|e| {
         if offers_only_legacy_versions(&hello_bytes) {
             legacy_version_error()
@@ -774,7 +773,7 @@ async fn server_handshake(
         authorization_error,
         // Node: a TLS 1.2 resumption does not report the SNI it received.
         servername: if resumed && tls12 { None } else { servername },
-        own_certificate: own_certificate.and_then(|c| c.into_iter().next()),
+        own_certificate: own_certificate.and_then(|key| key.cert.first().cloned()),
         ocsp_response: None,
         trusted: prepared.context.ca_certificates(),
         addresses,

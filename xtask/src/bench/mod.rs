@@ -76,6 +76,10 @@ pub struct Plan {
     pub scenarios: Vec<String>,
     /// Rounds per scenario (each round runs every server once).
     pub rounds: usize,
+    /// Slices a round's window is cut into for handshake, resumption and bulk
+    /// scenarios: the servers of a round all run, and each slice measures each
+    /// server in turn (see `run_round`).
+    pub slices: usize,
     /// Measured time of a handshake / resumption run.
     pub window: Duration,
     /// Unmeasured warm-up before it (also primes the client session stores).
@@ -109,6 +113,7 @@ impl Plan {
         Plan {
             scenarios: SCENARIOS.iter().map(|s| (*s).to_owned()).collect(),
             rounds: 6,
+            slices: 3,
             window: Duration::from_secs(3),
             warmup: Duration::from_millis(500),
             concurrency: 16,
@@ -425,6 +430,155 @@ fn make_configs(spec: &ClientSpec, n: usize) -> Res<Vec<Arc<rustls::ClientConfig
     (0..n.max(1)).map(|_| client::config(spec)).collect()
 }
 
+/// What one server did over the slices of a round.
+#[derive(Debug, Clone, Copy, Default)]
+struct Totals {
+    cpu: f64,
+    ops: usize,
+    resumed: usize,
+    elapsed: Duration,
+}
+
+/// The server order of slice `k`: as given, reversed on every other slice, so
+/// that no server is always measured first.
+fn slice_order(n: usize, k: usize) -> Vec<usize> {
+    if k.is_multiple_of(2) {
+        (0..n).collect()
+    } else {
+        (0..n).rev().collect()
+    }
+}
+
+/// One round of a handshake, resumption or bulk scenario: every server of the
+/// round is started and warmed up, then the window is cut into `plan.slices`
+/// slices and each slice measures each server in turn (the others sit idle).
+/// A change in the machine's speed during the round (other tenants, clock)
+/// then falls on every server alike, where one window per server, taken
+/// seconds apart, gave rounds whose ratios spread from 0.85 to 1.25. Returns
+/// the metrics in the order of `kinds`.
+async fn run_round(
+    plan: &Plan,
+    files: &Files,
+    s: &Scenario,
+    kinds: &[ServerKind],
+    ticks: f64,
+) -> Res<Vec<Metrics>> {
+    let mode = if s.session_id_server {
+        "session-id"
+    } else {
+        "tickets"
+    };
+    let servers = kinds
+        .iter()
+        .map(|&kind| spawn_server(plan, files, kind, s.rsa, mode))
+        .collect::<Res<Vec<_>>>()?;
+    let spec = client_spec(s, files);
+    let slices = plan.slices.max(1);
+    let mut totals = vec![Totals::default(); servers.len()];
+    let mut out = Vec::with_capacity(servers.len());
+    match s.kind {
+        Kind::Handshakes => {
+            // Each server has its own client session stores.
+            let configs = servers
+                .iter()
+                .map(|_| make_configs(&spec, plan.concurrency))
+                .collect::<Res<Vec<_>>>()?;
+            for (server, c) in servers.iter().zip(&configs) {
+                client::handshakes(c, server.addr, plan.warmup).await?;
+            }
+            let slice = plan.window / u32::try_from(slices)?;
+            for k in 0..slices {
+                for i in slice_order(servers.len(), k) {
+                    let before = cpu_seconds(servers[i].pid, ticks)?;
+                    let o = client::handshakes(&configs[i], servers[i].addr, slice).await?;
+                    let t = &mut totals[i];
+                    t.cpu += cpu_seconds(servers[i].pid, ticks)? - before;
+                    t.ops += o.ops;
+                    t.resumed += o.resumed;
+                    t.elapsed += o.elapsed;
+                }
+            }
+            for (server, t) in servers.iter().zip(&totals) {
+                out.push(handshake_metrics(plan, s, &spec, server, t, ticks).await?);
+            }
+        }
+        Kind::Bulk => {
+            // The sealed load generator takes the traffic keys out of rustls.
+            let mut config = (*client::config(&spec)?).clone();
+            config.enable_secret_extraction = true;
+            let config = Arc::new(config);
+            for server in &servers {
+                sealed::bulk(&config, server.addr, plan.bulk_bytes.min(1 << 20)).await?;
+            }
+            // Whole records, as the load generator sends them.
+            let bytes = (plan.bulk_bytes / slices / sealed::MAX_PLAIN).max(1) * sealed::MAX_PLAIN;
+            for k in 0..slices {
+                for i in slice_order(servers.len(), k) {
+                    let before = cpu_seconds(servers[i].pid, ticks)?;
+                    let elapsed = sealed::bulk(&config, servers[i].addr, bytes).await?;
+                    let t = &mut totals[i];
+                    t.cpu += cpu_seconds(servers[i].pid, ticks)? - before;
+                    t.ops += bytes;
+                    t.elapsed += elapsed;
+                }
+            }
+            for t in &totals {
+                let mib = count(t.ops) / f64::from(1u32 << 20);
+                out.push(vec![
+                    ("mib_per_s".to_owned(), mib / t.elapsed.as_secs_f64()),
+                    ("cpu_ms_per_mib".to_owned(), t.cpu * 1e3 / mib),
+                    ("mib".to_owned(), mib),
+                ]);
+            }
+        }
+        Kind::Idle | Kind::Concurrency => {
+            return Err("run_round runs handshake and bulk scenarios".into());
+        }
+    }
+    Ok(out)
+}
+
+/// The metrics of a handshake or resumption scenario from one server's totals.
+async fn handshake_metrics(
+    plan: &Plan,
+    scenario: &Scenario,
+    spec: &ClientSpec,
+    server: &ServerProc,
+    totals: &Totals,
+    ticks: f64,
+) -> Res<Metrics> {
+    let ops = count(totals.ops);
+    let mut metrics: Metrics = vec![
+        ("cpu_us_per_op".to_owned(), totals.cpu * 1e6 / ops),
+        ("ops_per_s".to_owned(), ops / totals.elapsed.as_secs_f64()),
+        ("ops".to_owned(), ops),
+        ("resumed_fraction".to_owned(), count(totals.resumed) / ops),
+    ];
+    if scenario.resume != Resume::Off {
+        // Node sends no new ticket on a resumed TLS 1.3 connection, so a client
+        // resumes two connections per full handshake there; the full
+        // handshakes' share (measured right after, in the same process) is
+        // taken out to get the cost of one resumption.
+        let full = count(totals.ops - totals.resumed);
+        let per_resumption = if full == 0.0 {
+            totals.cpu / ops
+        } else {
+            let full_spec = ClientSpec {
+                resume: Resume::Off,
+                ..spec.clone()
+            };
+            let full_configs = make_configs(&full_spec, plan.concurrency)?;
+            let before = cpu_seconds(server.pid, ticks)?;
+            let full_run = client::handshakes(&full_configs, server.addr, plan.window / 2).await?;
+            let per_full = (cpu_seconds(server.pid, ticks)? - before) / count(full_run.ops);
+            metrics.push(("cpu_us_per_full_handshake".to_owned(), per_full * 1e6));
+            (totals.cpu - full * per_full) / count(totals.resumed.max(1))
+        };
+        metrics.push(("cpu_us_per_resumption".to_owned(), per_resumption * 1e6));
+    }
+    Ok(metrics)
+}
+
 /// One run of one scenario against one server: its metrics.
 async fn run_one(
     plan: &Plan,
@@ -444,39 +598,8 @@ async fn run_one(
     let mut m: Metrics = Vec::new();
     let mut put = |k: &str, v: f64| m.push((k.to_owned(), v));
     match s.kind {
-        Kind::Handshakes => {
-            let configs = make_configs(&spec, plan.concurrency)?;
-            client::handshakes(&configs, addr, plan.warmup).await?;
-            let before = cpu_seconds(pid, ticks)?;
-            let ops = client::handshakes(&configs, addr, plan.window).await?;
-            let cpu = cpu_seconds(pid, ticks)? - before;
-            let n = count(ops.ops);
-            put("cpu_us_per_op", cpu * 1e6 / n);
-            put("ops_per_s", n / ops.elapsed.as_secs_f64());
-            put("ops", n);
-            put("resumed_fraction", count(ops.resumed) / n);
-            if s.resume != Resume::Off {
-                // Node sends no new ticket on a resumed TLS 1.3 connection, so a
-                // client resumes two connections per full handshake there; the
-                // full handshakes' share (measured right after, in the same
-                // process) is taken out to get the cost of one resumption.
-                let full = count(ops.ops - ops.resumed);
-                let per_resumption = if full == 0.0 {
-                    cpu / n
-                } else {
-                    let full_spec = ClientSpec {
-                        resume: Resume::Off,
-                        ..spec.clone()
-                    };
-                    let full_configs = make_configs(&full_spec, plan.concurrency)?;
-                    let before = cpu_seconds(pid, ticks)?;
-                    let f = client::handshakes(&full_configs, addr, plan.window / 2).await?;
-                    let per_full = (cpu_seconds(pid, ticks)? - before) / count(f.ops);
-                    put("cpu_us_per_full_handshake", per_full * 1e6);
-                    (cpu - full * per_full) / count(ops.resumed.max(1))
-                };
-                put("cpu_us_per_resumption", per_resumption * 1e6);
-            }
+        Kind::Handshakes | Kind::Bulk => {
+            return Err("handshake and bulk scenarios run in rounds (run_round)".into());
         }
         Kind::Concurrency => {
             let (mut total_cpu, mut total_ops) = (0.0, 0.0);
@@ -496,20 +619,6 @@ async fn run_one(
                 total_ops += n;
             }
             put("cpu_us_per_op", total_cpu * 1e6 / total_ops);
-        }
-        Kind::Bulk => {
-            // The sealed load generator takes the traffic keys out of rustls.
-            let mut config = (*client::config(&spec)?).clone();
-            config.enable_secret_extraction = true;
-            let config = Arc::new(config);
-            sealed::bulk(&config, addr, plan.bulk_bytes.min(1 << 20)).await?;
-            let before = cpu_seconds(pid, ticks)?;
-            let elapsed = sealed::bulk(&config, addr, plan.bulk_bytes).await?;
-            let cpu = cpu_seconds(pid, ticks)? - before;
-            let mib = count(plan.bulk_bytes) / f64::from(1u32 << 20);
-            put("mib_per_s", mib / elapsed.as_secs_f64());
-            put("cpu_ms_per_mib", cpu * 1e3 / mib);
-            put("mib", mib);
         }
         Kind::Idle => {
             let config = client::config(&spec)?;
@@ -575,13 +684,14 @@ fn get(m: Option<&Metrics>, key: &str) -> Option<f64> {
 }
 
 /// Says which `memcpy` the servers get. On AMD CPUs with FSRM (Zen 3 and
-/// later), glibc copies large buffers with `rep movsb`, which is many times
-/// slower there when source and destination are not aligned alike (glibc bug
-/// 30994). rustls copies every record's plaintext, so on such a machine with
-/// Debian 12's glibc 2.36 bulk echo through ours and raw measured about 2.4×
-/// slower (Node's copies are not affected). The remedy is glibc's own
-/// tunable, which every process of the run inherits from the environment;
-/// see docs/performance.md.
+/// later), glibc before 2.39 copies buffers from ~2 KiB up with `rep movsb`,
+/// which runs at ~2 GB/s instead of tens when the destination lies a few bytes
+/// past the source modulo 4 KiB (glibc bug 30994), as glibc's allocator places
+/// equal-sized buffers. `tls-node` copies in pieces below that size (its
+/// `copy` module); rustls's own copy of each received record and raw
+/// tokio-rustls's copies still take that path. glibc's tunable, which every
+/// process of the run inherits from the environment, turns it off; see
+/// docs/performance.md.
 fn memcpy_notes(notes: &mut Vec<String>) {
     if let Ok(tunables) = std::env::var("GLIBC_TUNABLES") {
         notes.push(format!(
@@ -596,9 +706,10 @@ fn memcpy_notes(notes: &mut Vec<String>) {
         .unwrap_or_default();
     if cpuinfo.contains("AuthenticAMD") && flags.split_whitespace().any(|f| f == "fsrm") {
         notes.push(
-            "AMD CPU with FSRM: glibc may copy rustls's records with `rep movsb`, \
-             which is slow on these CPUs (with glibc 2.36 bulk echo of ours and raw \
-             measured ~2.4x slower); \
+            "AMD CPU with FSRM: glibc before 2.39 copies rustls's records with \
+             `rep movsb`, slow on these CPUs for the buffer placements glibc's \
+             allocator makes (ours avoids it except in rustls's copy of received \
+             records; raw does not); \
              GLIBC_TUNABLES=glibc.cpu.x86_rep_movsb_threshold=1000000 lifts that \
              (docs/performance.md, \"memcpy\")"
                 .to_owned(),
@@ -673,8 +784,30 @@ pub fn run(plan: &Plan) -> Res<Report> {
         }
         let mut runs: Vec<Vec<Metrics>> = vec![Vec::new(); servers.len()];
         let orders = round_orders(servers.len());
+        let show = |kind: ServerKind, m: &Metrics| {
+            if plan.verbose {
+                let items: Vec<String> = m.iter().map(|(k, v)| format!("{k}={v:.1}")).collect();
+                eprintln!("bench:   {} {}", kind.name(), items.join(" "));
+            }
+        };
         for round in 0..plan.rounds {
-            for &idx in &orders[round % orders.len()] {
+            let order = &orders[round % orders.len()];
+            if matches!(s.kind, Kind::Handshakes | Kind::Bulk) {
+                let kinds: Vec<ServerKind> = order.iter().map(|&i| servers[i]).collect();
+                if plan.verbose {
+                    let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+                    eprintln!("bench: {name} round {} {}", round + 1, names.join(","));
+                }
+                let ms = runtime
+                    .block_on(run_round(&plan, &files, &s, &kinds, ticks))
+                    .map_err(|e| format!("{name} round {}: {e}", round + 1))?;
+                for (&idx, m) in order.iter().zip(ms) {
+                    show(servers[idx], &m);
+                    runs[idx].push(m);
+                }
+                continue;
+            }
+            for &idx in order {
                 let kind = servers[idx];
                 if plan.verbose {
                     eprintln!("bench: {name} round {} {}", round + 1, kind.name());
@@ -682,10 +815,7 @@ pub fn run(plan: &Plan) -> Res<Report> {
                 let m = runtime
                     .block_on(run_one(&plan, &files, &s, kind, ticks))
                     .map_err(|e| format!("{name} / {}: {e}", kind.name()))?;
-                if plan.verbose {
-                    let items: Vec<String> = m.iter().map(|(k, v)| format!("{k}={v:.1}")).collect();
-                    eprintln!("bench:   {}", items.join(" "));
-                }
+                show(kind, &m);
                 runs[idx].push(m);
             }
         }
@@ -951,6 +1081,21 @@ mod tests {
         assert_eq!(round_orders(2), [vec![0, 1], vec![1, 0]]);
         assert_eq!(round_orders(1), [vec![0]]);
         assert_eq!(round_orders(0), [Vec::<usize>::new()]);
+    }
+
+    #[test]
+    fn slices_measure_every_server_once_and_alternate_who_goes_first() {
+        for n in 1..=3 {
+            let first: Vec<usize> = (0..4).map(|k| slice_order(n, k)[0]).collect();
+            for k in 0..4 {
+                let mut order = slice_order(n, k);
+                order.sort_unstable();
+                assert_eq!(order, (0..n).collect::<Vec<_>>(), "slice {k} of {n}");
+            }
+            if n > 1 {
+                assert_eq!(first, [0, n - 1, 0, n - 1]);
+            }
+        }
     }
 
     #[test]

@@ -34,7 +34,7 @@ const TAG: usize = 16;
 const APPLICATION_DATA: u8 = 0x17;
 const ALERT: u8 = 0x15;
 /// The largest TLSInnerPlaintext content (2^14).
-const MAX_PLAIN: usize = 16 * 1024;
+pub(super) const MAX_PLAIN: usize = 16 * 1024;
 /// The fill byte echoed.
 const FILL: u8 = 0x5a;
 
