@@ -282,6 +282,26 @@ where
     seen
 }
 
+/// A client transport and a server transport joined through [`tap`]s: the
+/// client's bytes (then `trailer`) reach the server, the server's reach the
+/// client. The upstream task returns what the client sent.
+fn tapped_wire(
+    trailer: Vec<u8>,
+) -> (
+    tokio::io::DuplexStream,
+    tokio::io::DuplexStream,
+    tokio::task::JoinHandle<Vec<u8>>,
+    tokio::task::JoinHandle<Vec<u8>>,
+) {
+    let (client_io, client_wire) = tokio::io::duplex(64 * 1024);
+    let (server_wire, server_io) = tokio::io::duplex(64 * 1024);
+    let (client_to_server, server_to_client) =
+        (tokio::io::split(client_wire), tokio::io::split(server_wire));
+    let upstream = tokio::spawn(tap(client_to_server.0, server_to_client.1, trailer));
+    let downstream = tokio::spawn(tap(server_to_client.0, client_to_server.1, Vec::new()));
+    (client_io, server_io, upstream, downstream)
+}
+
 /// The lengths of the TLS records in `wire`, in order.
 fn record_lengths(wire: &[u8]) -> Vec<usize> {
     let mut lengths = Vec::new();
@@ -301,12 +321,7 @@ fn record_lengths(wire: &[u8]) -> Vec<usize> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bulk_data_crosses_piece_and_record_boundaries_intact() {
     let pki = Pki::new();
-    let (client_io, client_wire) = tokio::io::duplex(64 * 1024);
-    let (server_wire, server_io) = tokio::io::duplex(64 * 1024);
-    let (client_to_server, server_to_client) =
-        (tokio::io::split(client_wire), tokio::io::split(server_wire));
-    let upstream = tokio::spawn(tap(client_to_server.0, server_to_client.1, Vec::new()));
-    let downstream = tokio::spawn(tap(server_to_client.0, client_to_server.1, Vec::new()));
+    let (client_io, server_io, upstream, downstream) = tapped_wire(Vec::new());
     let server = tokio::spawn({
         let opts = server_options(&pki);
         async move {
@@ -406,16 +421,11 @@ async fn bulk_data_crosses_piece_and_record_boundaries_intact() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn data_before_a_corrupt_record_is_delivered_then_the_error() {
     let pki = Pki::new();
-    let (client_io, client_wire) = tokio::io::duplex(64 * 1024);
-    let (server_wire, server_io) = tokio::io::duplex(64 * 1024);
-    let (client_to_server, server_to_client) =
-        (tokio::io::split(client_wire), tokio::io::split(server_wire));
     // After the client's last byte, an application_data record that cannot
     // decrypt.
     let mut corrupt = vec![23, 3, 3, 0, 40];
     corrupt.extend_from_slice(&[0x5A; 40]);
-    let upstream = tokio::spawn(tap(client_to_server.0, server_to_client.1, corrupt));
-    let downstream = tokio::spawn(tap(server_to_client.0, client_to_server.1, Vec::new()));
+    let (client_io, server_io, upstream, downstream) = tapped_wire(corrupt);
     let server = tokio::spawn({
         let opts = server_options(&pki);
         async move {

@@ -684,7 +684,7 @@ fn get(m: Option<&Metrics>, key: &str) -> Option<f64> {
 }
 
 /// Says which `memcpy` the servers get. On AMD CPUs with FSRM (Zen 3 and
-/// later), glibc before 2.39 copies buffers from ~2 KiB up with `rep movsb`,
+/// later), glibc (2.36 here) copies buffers from ~2 KiB up with `rep movsb`,
 /// which runs at ~2 GB/s instead of tens when the destination lies a few bytes
 /// past the source modulo 4 KiB (glibc bug 30994), as glibc's allocator places
 /// equal-sized buffers. `tls-node` copies in pieces below that size (its
@@ -706,12 +706,12 @@ fn memcpy_notes(notes: &mut Vec<String>) {
         .unwrap_or_default();
     if cpuinfo.contains("AuthenticAMD") && flags.split_whitespace().any(|f| f == "fsrm") {
         notes.push(
-            "AMD CPU with FSRM: glibc before 2.39 copies rustls's records with \
+            "AMD CPU with FSRM: glibc may copy rustls's records with \
              `rep movsb`, slow on these CPUs for the buffer placements glibc's \
              allocator makes (ours avoids it except in rustls's copy of received \
              records; raw does not); \
              GLIBC_TUNABLES=glibc.cpu.x86_rep_movsb_threshold=1000000 lifts that \
-             (docs/performance.md, \"memcpy\")"
+             (docs/performance.md, \"Profiling\", item 5)"
                 .to_owned(),
         );
     }
