@@ -203,23 +203,37 @@ fn x509_failures_use_nodes_codes() {
             "Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF",
         ),
     ));
-    // Really encrypted data (whole blocks) under a certificate label.
-    legacy_pki::openssl(
-        dir,
-        &[
-            "ec",
-            "-in",
-            "key.pem",
-            "-aes128",
-            "-passout",
-            "pass:x",
-            "-out",
-            "enc-key.pem",
-        ],
-    );
-    let enc = std::fs::read_to_string(dir.join("enc-key.pem"))
-        .unwrap()
-        .replace("EC PRIVATE KEY", "CERTIFICATE");
+    // Really encrypted data (whole blocks) under a certificate label. Node
+    // decrypts it with an empty passphrase: almost always the padding check
+    // fails (ERR_OSSL_BAD_DECRYPT, what we report without trying), but for
+    // about one random salt in 256 it passes and OpenSSL reports its ASN.1
+    // error on the garbage instead. That case is a documented difference
+    // (docs/node-compat.md); a new salt is drawn when it comes up.
+    let mut enc = String::new();
+    for _ in 0..8 {
+        legacy_pki::openssl(
+            dir,
+            &[
+                "ec",
+                "-in",
+                "key.pem",
+                "-aes128",
+                "-passout",
+                "pass:x",
+                "-out",
+                "enc-key.pem",
+            ],
+        );
+        enc = std::fs::read_to_string(dir.join("enc-key.pem"))
+            .unwrap()
+            .replace("EC PRIVATE KEY", "CERTIFICATE");
+        let probe = dir.join("case-encrypted-probe");
+        std::fs::write(&probe, &enc).unwrap();
+        let node = legacy_pki::node_legacy_objects(dir, std::slice::from_ref(&probe));
+        if node[0]["error"] == "ERR_OSSL_BAD_DECRYPT" {
+            break;
+        }
+    }
     assert!(enc.contains("Proc-Type: 4,ENCRYPTED"));
     cases.push(("encrypted-whole-blocks", enc.into_bytes()));
     // A CRL: PEM, but no certificate in it.
