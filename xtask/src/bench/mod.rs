@@ -449,6 +449,15 @@ fn slice_order(n: usize, k: usize) -> Vec<usize> {
     }
 }
 
+/// The bytes slice `k` of `slices` echoes: whole records, as the load
+/// generator sends them, spread so that the slices add up to `total` rounded
+/// up to whole records (one record at least per slice).
+fn slice_bytes(total: usize, slices: usize, k: usize) -> usize {
+    let records = total.div_ceil(sealed::MAX_PLAIN);
+    let mine = records / slices + usize::from(k < records % slices);
+    mine.max(1) * sealed::MAX_PLAIN
+}
+
 /// One round of a handshake, resumption or bulk scenario: every server of the
 /// round is started and warmed up, then the window is cut into `plan.slices`
 /// slices and each slice measures each server in turn (the others sit idle).
@@ -510,9 +519,8 @@ async fn run_round(
             for server in &servers {
                 sealed::bulk(&config, server.addr, plan.bulk_bytes.min(1 << 20)).await?;
             }
-            // Whole records, as the load generator sends them.
-            let bytes = (plan.bulk_bytes / slices / sealed::MAX_PLAIN).max(1) * sealed::MAX_PLAIN;
             for k in 0..slices {
+                let bytes = slice_bytes(plan.bulk_bytes, slices, k);
                 for i in slice_order(servers.len(), k) {
                     let before = cpu_seconds(servers[i].pid, ticks)?;
                     let elapsed = sealed::bulk(&config, servers[i].addr, bytes).await?;
@@ -1095,6 +1103,14 @@ mod tests {
             if n > 1 {
                 assert_eq!(first, [0, n - 1, 0, n - 1]);
             }
+        }
+    }
+
+    #[test]
+    fn bulk_slices_add_up_to_the_whole_echo() {
+        for (total, slices) in [(256 << 20, 3), (1 << 20, 3), (64 << 20, 1), (100_000, 3)] {
+            let sum: usize = (0..slices).map(|k| slice_bytes(total, slices, k)).sum();
+            assert_eq!(sum, total.div_ceil(16_384) * 16_384, "{total} in {slices}");
         }
     }
 
