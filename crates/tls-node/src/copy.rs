@@ -28,12 +28,14 @@ pub(crate) const PIECE: usize = 2048;
 /// The most pieces one write is cut into: a full 16 KiB record.
 pub(crate) const MAX_PIECES: usize = 16 * 1024 / PIECE;
 
-/// Appends `src` to `buf` (which must have room for it) in [`PIECE`]-byte
-/// pieces.
-pub(crate) fn put_in_pieces(buf: &mut ReadBuf<'_>, src: &[u8]) {
-    for piece in src.chunks(PIECE) {
+/// Appends as much of `src` as `buf` has room for, in [`PIECE`]-byte pieces;
+/// returns how many bytes.
+pub(crate) fn put_in_pieces(buf: &mut ReadBuf<'_>, src: &[u8]) -> usize {
+    let n = src.len().min(buf.remaining());
+    for piece in src[..n].chunks(PIECE) {
         buf.put_slice(piece);
     }
+    n
 }
 
 /// `buf` as up to [`MAX_PIECES`] slices of at most [`PIECE`] bytes, for
@@ -70,7 +72,7 @@ mod tests {
             let mut dst = vec![0xAAu8; len + 5];
             let mut buf = ReadBuf::new(&mut dst);
             buf.put_slice(&[1, 2, 3]);
-            put_in_pieces(&mut buf, &src[..len]);
+            assert_eq!(put_in_pieces(&mut buf, &src[..len]), len);
             assert_eq!(buf.filled().len(), len + 3);
             assert_eq!(&dst[..3], &[1, 2, 3]);
             assert_eq!(&dst[3..len + 3], &src[..len], "len {len}");

@@ -2,7 +2,7 @@
 
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{ready, Context, Poll, Waker};
+use std::task::{Context, Poll, Waker};
 
 use rustls::{CommonState, HandshakeKind};
 use rustls_pki_types::CertificateDer;
@@ -385,37 +385,30 @@ impl TlsSocket {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
-        if self.read_error.is_some() {
-            if self.take_decrypted(buf) > 0 {
-                return Poll::Ready(Ok(()));
-            }
-            if let Some(error) = self.read_error.take() {
-                return Poll::Ready(Err(error));
+        let start = buf.filled().len();
+        if self.read_error.is_none() {
+            let mut stream = Pin::new(&mut self.stream);
+            while buf.remaining() > 0 {
+                match stream.as_mut().poll_fill_buf(cx) {
+                    Poll::Ready(Ok([])) => break,
+                    Poll::Ready(Ok(data)) => {
+                        let n = copy::put_in_pieces(buf, data);
+                        stream.as_mut().consume(n);
+                    }
+                    Poll::Ready(Err(error)) => {
+                        self.read_error = Some(error);
+                        break;
+                    }
+                    Poll::Pending if buf.filled().len() == start => return Poll::Pending,
+                    Poll::Pending => break,
+                }
             }
         }
-        let mut stream = Pin::new(&mut self.stream);
-        let data = match ready!(stream.as_mut().poll_fill_buf(cx)) {
-            Ok(data) => data,
-            Err(error) => {
-                self.read_error = Some(error);
-                return self.read_plaintext(cx, buf);
-            }
-        };
-        let n = data.len().min(buf.remaining());
-        copy::put_in_pieces(buf, &data[..n]);
-        stream.as_mut().consume(n);
-        while n > 0 && buf.remaining() > 0 {
-            match stream.as_mut().poll_fill_buf(cx) {
-                Poll::Ready(Ok([])) | Poll::Pending => break,
-                Poll::Ready(Ok(data)) => {
-                    let n = data.len().min(buf.remaining());
-                    copy::put_in_pieces(buf, &data[..n]);
-                    stream.as_mut().consume(n);
-                }
-                Poll::Ready(Err(error)) => {
-                    self.read_error = Some(error);
-                    self.take_decrypted(buf);
-                    break;
+        if self.read_error.is_some() {
+            self.take_decrypted(buf);
+            if buf.filled().len() == start {
+                if let Some(error) = self.read_error.take() {
+                    return Poll::Ready(Err(error));
                 }
             }
         }
@@ -433,11 +426,7 @@ impl TlsSocket {
                 tokio_rustls::TlsStream::Client(s) => s.get_mut().1.reader(),
             };
             let n = match reader.fill_buf() {
-                Ok(chunk) if !chunk.is_empty() => {
-                    let n = chunk.len().min(buf.remaining());
-                    copy::put_in_pieces(buf, &chunk[..n]);
-                    n
-                }
+                Ok(chunk) if !chunk.is_empty() => copy::put_in_pieces(buf, chunk),
                 _ => break,
             };
             reader.consume(n);

@@ -434,6 +434,7 @@ fn make_configs(spec: &ClientSpec, n: usize) -> Res<Vec<Arc<rustls::ClientConfig
 #[derive(Debug, Clone, Copy, Default)]
 struct Totals {
     cpu: f64,
+    /// Operations; for bulk, bytes echoed.
     ops: usize,
     resumed: usize,
     elapsed: Duration,
@@ -843,10 +844,10 @@ pub fn run(plan: &Plan) -> Res<Report> {
         let ratio_of_medians =
             |other: Option<&Metrics>| Some(oriented(get(ours.as_ref(), key)?, get(other, key)?));
         // The ratio reported: the median over rounds of the ratio within each
-        // round. The servers of one round run back to back, so a machine that
-        // is busier or slower in one round than in another shifts both sides of
-        // that round's ratio alike; a ratio of medians taken from different
-        // rounds does not cancel that drift.
+        // round. The servers of one round run back to back (or slice by slice,
+        // `run_round`), so a machine that is busier or slower in one round than
+        // in another shifts both sides of that round's ratio alike; a ratio of
+        // medians taken from different rounds does not cancel that drift.
         let per_round = |kind: ServerKind| {
             let ours_runs = &runs[servers.iter().position(|s| *s == ServerKind::Ours)?];
             let other_runs = &runs[servers.iter().position(|s| *s == kind)?];
