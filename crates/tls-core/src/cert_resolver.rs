@@ -64,6 +64,10 @@ impl NodeCertResolver {
         offered: &[SignatureScheme],
         client_suites: &[rustls::CipherSuite],
     ) -> Option<Arc<CertifiedKey>> {
+        // One key (the common case): usable or not, nothing to rank.
+        if let [only] = self.keys.as_slice() {
+            return only.key.choose_scheme(offered).map(|_| only.clone());
+        }
         let usable: Vec<&Arc<CertifiedKey>> = self
             .keys
             .iter()

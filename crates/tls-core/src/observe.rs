@@ -66,7 +66,7 @@ use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 #[derive(Debug, Default)]
 pub struct HandshakeObserver {
     ocsp: Mutex<Option<Vec<u8>>>,
-    client_certificate: Mutex<Option<CertificateDer<'static>>>,
+    client_certificate: Mutex<Option<Arc<CertifiedKey>>>,
 }
 
 impl HandshakeObserver {
@@ -78,8 +78,9 @@ impl HandshakeObserver {
             .clone()
     }
 
-    /// The client certificate we sent (`getCertificate()`), if any.
-    pub fn client_certificate(&self) -> Option<CertificateDer<'static>> {
+    /// The client certificate we sent (`getCertificate()`), if any: the key
+    /// rustls chose, whose `cert[0]` went out.
+    pub fn client_certificate(&self) -> Option<Arc<CertifiedKey>> {
         self.client_certificate
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -110,10 +111,10 @@ impl ResolvesClientCert for ObservingResolver {
     ) -> Option<Arc<CertifiedKey>> {
         let chosen = self.inner.resolve(root_hint_subjects, sigschemes);
         with_current(|o| {
-            *o.client_certificate
+            o.client_certificate
                 .lock()
-                .unwrap_or_else(PoisonError::into_inner) =
-                chosen.as_ref().and_then(|k| k.cert.first().cloned());
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone_from(&chosen);
         });
         chosen
     }

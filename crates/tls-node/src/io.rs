@@ -71,16 +71,26 @@ pub fn family(a: &SocketAddr) -> &'static str {
     }
 }
 
-/// Records the bytes read through it until [`Recording::stop`], so the server can
-/// look at the raw ClientHello (session ID for `resumeSession`, OCSP request) after
-/// rustls has parsed it.
+/// Records the bytes read through it until [`RecordHandle::stop`], so the
+/// server can look at the raw ClientHello (session ID for `resumeSession`, OCSP
+/// request) after rustls has parsed it.
 ///
 /// It also carries the server's [`WriteGate`] (`newSession` hooks), installed
 /// through the [`RecordHandle`] once the ClientHello is known.
 pub(crate) struct Recording<T> {
     inner: T,
-    record: Option<Arc<Mutex<Option<Vec<u8>>>>>,
-    gate: Option<Arc<GateSlot>>,
+    /// The recorded bytes and the write gate (server sockets; one allocation).
+    shared: Option<Arc<RecordShared>>,
+    /// Cleared once a read finds the recording stopped, so later reads skip
+    /// the lock.
+    active: bool,
+}
+
+/// What a [`Recording`] shares with its [`RecordHandle`].
+#[derive(Default)]
+struct RecordShared {
+    record: Mutex<Option<Vec<u8>>>,
+    gate: GateSlot,
 }
 
 /// The write gate of one connection. `installed` lets every write skip the lock
@@ -92,38 +102,37 @@ pub(crate) struct GateSlot {
 }
 
 /// A handle on what a [`Recording`] has read, and on its write gate.
-#[derive(Clone, Default)]
-pub(crate) struct RecordHandle {
-    record: Arc<Mutex<Option<Vec<u8>>>>,
-    gate: Arc<GateSlot>,
-}
+#[derive(Clone)]
+pub(crate) struct RecordHandle(Arc<RecordShared>);
 
 impl RecordHandle {
     /// The bytes read so far; recording stops.
     pub(crate) fn stop(&self) -> Vec<u8> {
-        crate::socket::lock(&self.record).take().unwrap_or_default()
+        crate::socket::lock(&self.0.record)
+            .take()
+            .unwrap_or_default()
     }
 
     /// Holds the stream's writes until `newSession` hooks complete.
     pub(crate) fn install_gate(&self, gate: WriteGate) {
-        *crate::socket::lock(&self.gate.gate) = Some(gate);
-        self.gate.installed.store(true, Ordering::Release);
+        *crate::socket::lock(&self.0.gate.gate) = Some(gate);
+        self.0.gate.installed.store(true, Ordering::Release);
     }
 }
 
 impl<T> Recording<T> {
     pub(crate) fn new(inner: T) -> (Self, RecordHandle) {
-        let handle = RecordHandle {
-            record: Arc::new(Mutex::new(Some(Vec::new()))),
-            gate: Arc::new(GateSlot::default()),
-        };
+        let shared = Arc::new(RecordShared {
+            record: Mutex::new(Some(Vec::new())),
+            gate: GateSlot::default(),
+        });
         (
             Recording {
                 inner,
-                record: Some(handle.record.clone()),
-                gate: Some(handle.gate.clone()),
+                shared: Some(shared.clone()),
+                active: true,
             },
-            handle,
+            RecordHandle(shared),
         )
     }
 
@@ -131,8 +140,8 @@ impl<T> Recording<T> {
     pub(crate) fn passthrough(inner: T) -> Self {
         Recording {
             inner,
-            record: None,
-            gate: None,
+            shared: None,
+            active: false,
         }
     }
 
@@ -151,8 +160,8 @@ impl<T: AsyncRead + Unpin> AsyncRead for Recording<T> {
         let before = buf.filled().len();
         let this = &mut *self;
         let res = Pin::new(&mut this.inner).poll_read(cx, buf);
-        if let Some(shared) = &this.record {
-            let mut guard = crate::socket::lock(shared);
+        if let (true, Some(shared)) = (this.active, &this.shared) {
+            let mut guard = crate::socket::lock(&shared.record);
             match guard.as_mut() {
                 // A ClientHello is at most a few records; past this it is not one.
                 Some(rec) if rec.len() < 64 * 1024 => {
@@ -161,7 +170,7 @@ impl<T: AsyncRead + Unpin> AsyncRead for Recording<T> {
                 Some(_) => {}
                 None => {
                     drop(guard);
-                    this.record = None;
+                    this.active = false;
                 }
             }
         }
@@ -172,7 +181,7 @@ impl<T: AsyncRead + Unpin> AsyncRead for Recording<T> {
 impl<T> Recording<T> {
     /// Pending while `newSession` hooks run.
     fn poll_gate(&self, cx: &mut Context<'_>) -> Poll<()> {
-        match &self.gate {
+        match self.shared.as_deref().map(|s| &s.gate) {
             Some(slot) if !slot.installed.load(Ordering::Acquire) => Poll::Ready(()),
             Some(slot) => match crate::socket::lock(&slot.gate).as_mut() {
                 Some(g) => g.poll_ready(cx),
@@ -191,7 +200,8 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Recording<T> {
     ) -> Poll<std::io::Result<usize>> {
         std::task::ready!(self.poll_gate(cx));
         let this = &mut *self;
-        if let Some(alert) = protocol_version_alert(this.record.as_ref(), buf) {
+        let record = this.shared.as_deref().map(|s| &s.record);
+        if let Some(alert) = protocol_version_alert(record, buf) {
             return Pin::new(&mut this.inner).poll_write(cx, &alert);
         }
         Pin::new(&mut this.inner).poll_write(cx, buf)
@@ -234,10 +244,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Recording<T> {
 /// (what `openssl s_client -tls1` and Node clients report); rustls sends
 /// `handshake_failure`. While the hello is still being recorded, that one alert
 /// record is rewritten (same length, so partial writes stay consistent).
-fn protocol_version_alert(
-    record: Option<&Arc<Mutex<Option<Vec<u8>>>>>,
-    buf: &[u8],
-) -> Option<[u8; 7]> {
+fn protocol_version_alert(record: Option<&Mutex<Option<Vec<u8>>>>, buf: &[u8]) -> Option<[u8; 7]> {
     // A plaintext fatal(2) handshake_failure(40) alert record.
     let [0x15, 0x03, minor, 0x00, 0x02, 0x02, 0x28] = *buf else {
         return None;

@@ -416,10 +416,9 @@ impl Server {
     /// Runs a server handshake over an existing stream (used by `TlsSocket::wrap`),
     /// with `handshakeTimeout`.
     pub(crate) async fn handshake_io(&self, io: BoxIo, addresses: Addresses) -> Result<TlsSocket> {
-        let remote = addresses.remote.map(AddressInfo::from);
         tokio::time::timeout(
             self.shared.options.handshake_timeout,
-            server_handshake(&self.shared, io, addresses, remote),
+            server_handshake(&self.shared, io, addresses),
         )
         .await
         .unwrap_or(Err(Error::HandshakeTimeout))
@@ -571,22 +570,20 @@ async fn accept_unix(shared: Arc<Shared>, listener: tokio::net::UnixListener) {
 
 fn spawn_connection(shared: Arc<Shared>, io: BoxIo, addresses: Addresses, slot: Slot) {
     tokio::spawn(async move {
-        let remote = addresses.remote.map(AddressInfo::from);
+        // Node's address object is made only for the events that carry it.
+        let remote = addresses.remote;
         if shared.options.connection_events {
             let _ = shared
                 .events
                 .send(ServerEvent::Connection {
-                    remote: remote.clone(),
+                    remote: remote.map(AddressInfo::from),
                 })
                 .await;
         }
         let timeout = shared.options.handshake_timeout;
-        let result = tokio::time::timeout(
-            timeout,
-            server_handshake(&shared, io, addresses, remote.clone()),
-        )
-        .await
-        .unwrap_or(Err(Error::HandshakeTimeout));
+        let result = tokio::time::timeout(timeout, server_handshake(&shared, io, addresses))
+            .await
+            .unwrap_or(Err(Error::HandshakeTimeout));
         let event = match result {
             Ok(mut socket) => {
                 socket.attach_guard(Arc::new(slot));
@@ -599,7 +596,10 @@ fn spawn_connection(shared: Arc<Shared>, io: BoxIo, addresses: Addresses, slot: 
                 }
                 ServerEvent::SecureConnection(Box::new(socket))
             }
-            Err(error) => ServerEvent::TlsClientError { error, remote },
+            Err(error) => ServerEvent::TlsClientError {
+                error,
+                remote: remote.map(AddressInfo::from),
+            },
         };
         let _ = shared.events.send(event).await;
     });
@@ -611,7 +611,6 @@ async fn server_handshake(
     shared: &Arc<Shared>,
     io: BoxIo,
     addresses: Addresses,
-    remote: Option<AddressInfo>,
 ) -> Result<TlsSocket> {
     let (recording, record) = Recording::new(io);
     let acceptor = tokio_rustls::LazyConfigAcceptor::new(Acceptor::default(), recording);
@@ -628,9 +627,9 @@ async fn server_handshake(
     let hello_bytes = record.stop();
     let hello = start.client_hello();
     let servername = hello.server_name().map(str::to_string);
-    let client_alpn: Option<Vec<Vec<u8>>> = hello.alpn().map(|i| i.map(<[u8]>::to_vec).collect());
-    let sigschemes = hello.signature_schemes().to_vec();
-    let client_suites = hello.cipher_suites().to_vec();
+    // Borrowed from the ClientHello: only the ALPN callback needs a copy.
+    let sigschemes = hello.signature_schemes();
+    let client_suites = hello.cipher_suites();
 
     let prepared = choose_context(shared, servername.as_deref()).await?;
     // A per-connection copy of the config, made only when a hook changes it.
@@ -656,10 +655,10 @@ async fn server_handshake(
 
     // Node calls ALPNCallback only when the client offers ALPN (OpenSSL's
     // alpn_select_cb); without it the handshake goes on with no protocol.
-    if let (Some(cb), Some(offered)) = (&shared.options.alpn_callback, &client_alpn) {
+    if let (Some(cb), Some(offered)) = (&shared.options.alpn_callback, hello.alpn()) {
         let request = AlpnRequest {
             servername: servername.clone(),
-            protocols: offered.clone(),
+            protocols: offered.map(<[u8]>::to_vec).collect(),
         };
         match alpn::run_alpn_callback(cb, &request)? {
             Some(p) => cfg(&mut config, &prepared).alpn_protocols = vec![p],
@@ -674,7 +673,7 @@ async fn server_handshake(
     }
     if shared.options.keylog {
         let events = shared.events.clone();
-        let remote = remote.clone();
+        let remote = addresses.remote.map(AddressInfo::from);
         cfg(&mut config, &prepared).key_log = Arc::new(tls_core::keylog::KeyLogSink::new(
             Arc::new(move |line: &[u8]| {
                 let _ = events.try_send(ServerEvent::Keylog {
@@ -684,9 +683,7 @@ async fn server_handshake(
             }),
         ));
     }
-    let own_certificate = prepared
-        .context
-        .certificate_for(&sigschemes, &client_suites);
+    let own_certificate = prepared.context.certificate_for(sigschemes, client_suites);
     if let Some(ocsp) = &shared.options.ocsp_request {
         if hello_info.as_ref().is_some_and(|i| i.status_request) {
             let (leaf, issuer) = match &own_certificate {
@@ -697,7 +694,7 @@ async fn server_handshake(
                 let resolver =
                     prepared
                         .context
-                        .resolver_with_ocsp(&sigschemes, &client_suites, &response);
+                        .resolver_with_ocsp(sigschemes, client_suites, &response);
                 cfg(&mut config, &prepared).cert_resolver = resolver;
             }
         }
@@ -773,7 +770,7 @@ async fn server_handshake(
         authorization_error,
         // Node: a TLS 1.2 resumption does not report the SNI it received.
         servername: if resumed && tls12 { None } else { servername },
-        own_certificate: own_certificate.and_then(|key| key.cert.first().cloned()),
+        own_certificate,
         ocsp_response: None,
         trusted: prepared.context.ca_certificates(),
         addresses,

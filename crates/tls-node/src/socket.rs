@@ -4,6 +4,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 
+use rustls::sign::CertifiedKey;
 use rustls::{CommonState, HandshakeKind};
 use rustls_pki_types::CertificateDer;
 use tokio::io::{AsyncBufRead, AsyncRead, AsyncWrite, ReadBuf};
@@ -40,7 +41,9 @@ pub(crate) struct HandshakeInfo {
     pub(crate) authorized: bool,
     pub(crate) authorization_error: Option<String>,
     pub(crate) servername: Option<String>,
-    pub(crate) own_certificate: Option<CertificateDer<'static>>,
+    /// The key whose certificate we sent: `getCertificate()` reads `cert[0]`
+    /// when asked (no copy of the DER per connection).
+    pub(crate) own_certificate: Option<Arc<CertifiedKey>>,
     pub(crate) ocsp_response: Option<Vec<u8>>,
     pub(crate) addresses: Addresses,
     /// The verifying side's CA certificates: `getPeerCertificate(true)` completes
@@ -70,7 +73,9 @@ pub(crate) type ConnectionGuard = Arc<dyn Send + Sync>;
 /// `shutdown` is Node's `end()`: it sends close_notify and half-closes), with
 /// Node's getters.
 pub struct TlsSocket {
-    stream: Stream,
+    /// Boxed: a `TlsSocket` is moved several times between the handshake and
+    /// its owner's task, and rustls's connection is most of its size.
+    stream: Box<Stream>,
     info: HandshakeInfo,
     sessions: Option<Arc<SessionSlot>>,
     session_rx: Option<watch::Receiver<Option<Session>>>,
@@ -107,7 +112,7 @@ impl TlsSocket {
     ) -> Self {
         let session_rx = sessions.as_ref().map(|s| s.tx.subscribe());
         TlsSocket {
-            stream,
+            stream: Box::new(stream),
             info,
             sessions,
             session_rx,
@@ -234,6 +239,7 @@ impl TlsSocket {
         self.info
             .own_certificate
             .as_ref()
+            .and_then(|key| key.cert.first())
             .and_then(|c| LegacyCertificate::from_der(c).ok())
     }
 
@@ -303,7 +309,7 @@ impl TlsSocket {
         context: Option<&[u8]>,
     ) -> Result<Vec<u8>> {
         let mut out = vec![0u8; length];
-        let res = match &self.stream {
+        let res = match &*self.stream {
             tokio_rustls::TlsStream::Client(c) => c
                 .get_ref()
                 .1
@@ -421,7 +427,7 @@ impl TlsSocket {
         use std::io::BufRead;
         let before = buf.filled().len();
         while buf.remaining() > 0 {
-            let mut reader = match &mut self.stream {
+            let mut reader = match &mut *self.stream {
                 tokio_rustls::TlsStream::Server(s) => s.get_mut().1.reader(),
                 tokio_rustls::TlsStream::Client(s) => s.get_mut().1.reader(),
             };

@@ -83,23 +83,8 @@ pub fn client_hello_session_id(first_bytes: &[u8]) -> ClientHelloPeek {
     let mut message = Vec::new();
     let mut rest = first_bytes;
     loop {
-        // Enough of the handshake message to know its length?
-        if message.len() >= 4 {
-            if message[0] != CLIENT_HELLO {
-                return ClientHelloPeek::Invalid("first handshake message is not a ClientHello");
-            }
-            let len = usize::from(message[1]) << 16
-                | usize::from(message[2]) << 8
-                | usize::from(message[3]);
-            if len > MAX_HELLO {
-                return ClientHelloPeek::Invalid("ClientHello too large");
-            }
-            if message.len() >= 4 + len {
-                return match parse_body(&message[4..4 + len]) {
-                    Some(info) => ClientHelloPeek::Complete(info),
-                    None => ClientHelloPeek::Invalid("malformed ClientHello"),
-                };
-            }
+        if let Some(peek) = whole_message(&message) {
+            return peek;
         }
         let Some(header) = rest.get(..5) else {
             return check_partial_header(rest);
@@ -117,9 +102,39 @@ pub fn client_hello_session_id(first_bytes: &[u8]) -> ClientHelloPeek {
         let Some(payload) = rest.get(5..5 + len) else {
             return ClientHelloPeek::NeedMore;
         };
+        // A ClientHello in one record (the usual case) is parsed where it is.
+        if message.is_empty() {
+            if let Some(peek) = whole_message(payload) {
+                return peek;
+            }
+        }
         message.extend_from_slice(payload);
         rest = &rest[5 + len..];
     }
+}
+
+/// The answer, once `message` (handshake bytes, record headers removed) holds
+/// enough to give one: not a ClientHello, too large, or the whole message.
+fn whole_message(message: &[u8]) -> Option<ClientHelloPeek> {
+    // Enough of the handshake message to know its length?
+    if message.len() < 4 {
+        return None;
+    }
+    if message[0] != CLIENT_HELLO {
+        return Some(ClientHelloPeek::Invalid(
+            "first handshake message is not a ClientHello",
+        ));
+    }
+    let len =
+        usize::from(message[1]) << 16 | usize::from(message[2]) << 8 | usize::from(message[3]);
+    if len > MAX_HELLO {
+        return Some(ClientHelloPeek::Invalid("ClientHello too large"));
+    }
+    let body = message.get(4..4 + len)?;
+    Some(match parse_body(body) {
+        Some(info) => ClientHelloPeek::Complete(info),
+        None => ClientHelloPeek::Invalid("malformed ClientHello"),
+    })
 }
 
 /// A partial record header is `NeedMore` only if what is there could start one.

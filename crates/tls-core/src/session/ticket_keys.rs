@@ -4,10 +4,12 @@
 //! AES key (OpenSSL's AES-128-CBC + HMAC-SHA256 ticket format). We keep the
 //! same shape and semantics but a modern construction: the 32 secret bytes are
 //! run through HKDF-SHA256 into an AES-128-GCM key, and a ticket is
-//! `key name (16) || nonce (12) || AES-128-GCM(record, aad = key name)`, where
-//! the record carries the creation time and `sessionIdContext` (see
-//! `envelope.rs`). Tickets are therefore not byte-compatible with OpenSSL's, but
-//! any two servers built from the same 48 bytes resume each other's sessions.
+//! `key name (16) || nonce (12) || AES-128-GCM(time (8) || timeout (4) || value,
+//! aad = key name || sessionIdContext)`: the creation time and timeout are
+//! checked on decryption, and a ticket from another `sessionIdContext` does not
+//! open. Tickets are therefore not byte-compatible with OpenSSL's, but any two
+//! servers built from the same 48 bytes (and context) resume each other's
+//! sessions.
 
 use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
@@ -17,8 +19,7 @@ use ring::hkdf;
 use ring::rand::{SecureRandom, SystemRandom};
 use rustls::server::ProducesTickets;
 
-use super::envelope;
-use super::settings::SessionSettings;
+use super::settings::{SessionIdContext, SessionSettings};
 use crate::{Error, Result};
 
 /// Node's `ticketKeys`: 16-byte key name, 16-byte HMAC secret, 16-byte AES key.
@@ -196,23 +197,30 @@ impl ProducesTickets for SessionTicketer {
     }
 
     fn encrypt(&self, plain: &[u8]) -> Option<Vec<u8>> {
-        let mut record = envelope::seal(&self.settings, plain)?;
+        let now = self.settings.now()?;
         let mut nonce = [0u8; NONCE_LEN];
         self.rng.fill(&mut nonce).ok()?;
         let active = self.read();
         let name = active.keys.key_name();
-        active
-            .aead
-            .seal_in_place_append_tag(
-                Nonce::assume_unique_for_key(nonce),
-                Aad::from(name),
-                &mut record,
-            )
-            .ok()?;
-        let mut ticket = Vec::with_capacity(NAME_LEN + NONCE_LEN + record.len());
+        // One buffer, sealed in place: name || nonce || stamp || value, then the tag.
+        let mut ticket = Vec::with_capacity(
+            NAME_LEN + NONCE_LEN + STAMP_LEN + plain.len() + AES_128_GCM.tag_len(),
+        );
         ticket.extend_from_slice(name);
         ticket.extend_from_slice(&nonce);
-        ticket.extend_from_slice(&record);
+        ticket.extend_from_slice(&now.to_be_bytes());
+        ticket.extend_from_slice(&self.settings.session_timeout.secs().to_be_bytes());
+        ticket.extend_from_slice(plain);
+        let aad = AdditionalData::new(name, &self.settings);
+        let tag = active
+            .aead
+            .seal_in_place_separate_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(aad.as_bytes()),
+                &mut ticket[NAME_LEN + NONCE_LEN..],
+            )
+            .ok()?;
+        ticket.extend_from_slice(tag.as_ref());
         Some(ticket)
     }
 
@@ -227,18 +235,63 @@ impl ProducesTickets for SessionTicketer {
         if name != active.keys.key_name() {
             return None;
         }
+        // Opened in place; rustls's value then moves to the front of the same
+        // buffer: one allocation per ticket. Another `sessionIdContext` (part
+        // of the additional data) fails here, like a forged ticket.
         let mut sealed = cipher[NAME_LEN + NONCE_LEN..].to_vec();
-        let record = active
+        let aad = AdditionalData::new(name, &self.settings);
+        let opened = active
             .aead
             .open_in_place(
                 Nonce::assume_unique_for_key(nonce),
-                Aad::from(name),
+                Aad::from(aad.as_bytes()),
                 &mut sealed,
             )
-            .ok()?;
-        envelope::open(&self.settings, record)
-            .ok()
-            .map(<[u8]>::to_vec)
+            .ok()?
+            .len();
+        let stamp: [u8; STAMP_LEN] = sealed.get(..STAMP_LEN)?.try_into().ok()?;
+        let (issued, timeout) = stamp.split_at(8);
+        let issued = u64::from_be_bytes(issued.try_into().ok()?);
+        let timeout = u64::from(u32::from_be_bytes(timeout.try_into().ok()?));
+        // OpenSSL: expired once `now - time > timeout`; a creation time in the
+        // future (clock stepped back) is age 0. No clock: no resumption.
+        if self.settings.now()?.saturating_sub(issued) > timeout {
+            return None;
+        }
+        sealed.truncate(opened);
+        sealed.drain(..STAMP_LEN);
+        Some(sealed)
+    }
+}
+
+/// What a ticket seals before rustls's session value: its creation time (8
+/// bytes) and the `sessionTimeout` then in force (4), as OpenSSL's session
+/// keeps them.
+const STAMP_LEN: usize = 12;
+
+/// The AEAD's additional data: key name and `sessionIdContext`. Binding the
+/// context here rather than carrying it keeps tickets short (rustls hashes
+/// every ticket byte twice per resumption, in the ClientHello and the
+/// NewSessionTicket), and a ticket from another context fails to open.
+struct AdditionalData {
+    bytes: [u8; NAME_LEN + SessionIdContext::MAX_LEN],
+    len: usize,
+}
+
+impl AdditionalData {
+    fn new(name: &[u8], settings: &SessionSettings) -> Self {
+        let ctx = settings.session_id_context.as_bytes();
+        let mut bytes = [0u8; NAME_LEN + SessionIdContext::MAX_LEN];
+        bytes[..NAME_LEN].copy_from_slice(name);
+        bytes[NAME_LEN..NAME_LEN + ctx.len()].copy_from_slice(ctx);
+        AdditionalData {
+            bytes,
+            len: NAME_LEN + ctx.len(),
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
     }
 }
 
@@ -278,5 +331,24 @@ mod tests {
         let other = SessionTicketer::new(None, SessionSettings::default(), true).unwrap();
         assert_eq!(other.decrypt(&ticket), None);
         assert_ne!(other.get_ticket_keys(), t.get_ticket_keys());
+    }
+
+    #[test]
+    fn tickets_carry_the_context_in_the_tag_not_in_the_bytes() {
+        // Same keys, another sessionIdContext: the ticket does not open.
+        let keys = TicketKeys::random().unwrap();
+        let settings = |ctx: &str| SessionSettings {
+            session_id_context: SessionIdContext::new(ctx).unwrap(),
+            ..SessionSettings::default()
+        };
+        let a = SessionTicketer::new(Some(keys.clone()), settings("a"), true).unwrap();
+        let b = SessionTicketer::new(Some(keys), settings("b"), true).unwrap();
+        let ticket = a.encrypt(b"value").unwrap();
+        assert_eq!(a.decrypt(&ticket).as_deref(), Some(&b"value"[..]));
+        assert_eq!(b.decrypt(&ticket), None);
+        // name, nonce, time and timeout, tag: a 32-byte context adds nothing.
+        let long = settings(&"c".repeat(SessionIdContext::MAX_LEN));
+        let c = SessionTicketer::new(None, long, true).unwrap();
+        assert_eq!(c.encrypt(b"value").unwrap().len(), b"value".len() + 56);
     }
 }
