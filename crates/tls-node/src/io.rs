@@ -11,6 +11,7 @@ use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use crate::hooks::WriteGate;
+use crate::read_ahead::ReadAhead;
 
 /// Any stream a TLS socket can wrap.
 pub trait Io: AsyncRead + AsyncWrite + Unpin + Send + 'static {
@@ -71,14 +72,18 @@ pub fn family(a: &SocketAddr) -> &'static str {
     }
 }
 
-/// Records the bytes read through it until [`RecordHandle::stop`], so the
-/// server can look at the raw ClientHello (session ID for `resumeSession`, OCSP
-/// request) after rustls has parsed it.
+/// The socket under every [`TlsSocket`](crate::TlsSocket): reads it ahead of
+/// rustls during bulk transfers ([`ReadAhead`]), and records the bytes read
+/// through it until [`RecordHandle::stop`], so the server can look at the raw
+/// ClientHello (session ID for `resumeSession`, OCSP request) after rustls has
+/// parsed it.
 ///
 /// It also carries the server's [`WriteGate`] (`newSession` hooks), installed
 /// through the [`RecordHandle`] once the ClientHello is known.
 pub(crate) struct Recording<T> {
     inner: T,
+    /// Socket reads in large pieces during bulk transfers (`read_ahead.rs`).
+    ahead: ReadAhead,
     /// The recorded bytes and the write gate (server sockets; one allocation).
     shared: Option<Arc<RecordShared>>,
     /// Cleared once a read finds the recording stopped, so later reads skip
@@ -129,6 +134,7 @@ impl<T> Recording<T> {
         (
             Recording {
                 inner,
+                ahead: ReadAhead::default(),
                 shared: Some(shared.clone()),
                 active: true,
             },
@@ -140,6 +146,7 @@ impl<T> Recording<T> {
     pub(crate) fn passthrough(inner: T) -> Self {
         Recording {
             inner,
+            ahead: ReadAhead::default(),
             shared: None,
             active: false,
         }
@@ -159,7 +166,7 @@ impl<T: AsyncRead + Unpin> AsyncRead for Recording<T> {
     ) -> Poll<std::io::Result<()>> {
         let before = buf.filled().len();
         let this = &mut *self;
-        let res = Pin::new(&mut this.inner).poll_read(cx, buf);
+        let res = this.ahead.poll_read(&mut this.inner, cx, buf);
         if let (true, Some(shared)) = (this.active, &this.shared) {
             let mut guard = crate::socket::lock(&shared.record);
             match guard.as_mut() {

@@ -24,6 +24,7 @@ mod copy;
 pub mod error;
 mod hooks;
 pub mod io;
+mod read_ahead;
 mod secure_pair;
 mod server;
 mod socket;
