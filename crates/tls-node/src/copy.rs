@@ -15,8 +15,8 @@
 //! Copying in [`PIECE`]-byte pieces keeps each `memcpy` under glibc's
 //! threshold, where it uses vector moves that run at full speed at any
 //! alignment; the few extra calls per record cost nothing measurable
-//! elsewhere. What goes over the wire does not change: rustls still seals one
-//! record from all the pieces of a write.
+//! elsewhere. What goes over the wire does not change: rustls still seals full
+//! records from the pieces of a write.
 
 use std::io::IoSlice;
 
@@ -25,8 +25,13 @@ use tokio::io::ReadBuf;
 /// Below glibc's smallest `rep movsb` threshold (2112 bytes with FSRM).
 pub(crate) const PIECE: usize = 2048;
 
-/// The most pieces one write is cut into: a full 16 KiB record.
-pub(crate) const MAX_PIECES: usize = 16 * 1024 / PIECE;
+/// The most one write hands rustls: four full records, which rustls seals one
+/// after the other and tokio-rustls sends with one `writev` (Node writes a
+/// 64 KiB stream chunk the same way).
+pub(crate) const MAX_WRITE: usize = 64 * 1024;
+
+/// The most pieces one write is cut into.
+pub(crate) const MAX_PIECES: usize = MAX_WRITE / PIECE;
 
 /// Appends as much of `src` as `buf` has room for, in [`PIECE`]-byte pieces;
 /// returns how many bytes.
@@ -85,8 +90,8 @@ mod tests {
 
     #[test]
     fn pieces_cover_a_record_in_order_and_leave_the_rest() {
-        let buf: Vec<u8> = (0..20_000u32).map(|i| (i % 253) as u8).collect();
-        for len in [0, 1, PIECE, PIECE + 1, 16_384, 20_000] {
+        let buf: Vec<u8> = (0..70_000u32).map(|i| (i % 253) as u8).collect();
+        for len in [0, 1, PIECE, PIECE + 1, 16_384, 20_000, MAX_WRITE, 70_000] {
             let (slices, used) = pieces(&buf[..len]);
             assert!(slices[..used]
                 .iter()

@@ -69,6 +69,10 @@ impl SessionSlot {
 /// A held slot of `server.maxConnections`; released when the socket is dropped.
 pub(crate) type ConnectionGuard = Arc<dyn Send + Sync>;
 
+/// A full TLS record's plaintext (also `setMaxSendFragment`'s default and
+/// largest value).
+const FULL_RECORD: usize = 16384;
+
 /// `tls.TLSSocket`: a full-duplex encrypted stream (`AsyncRead` + `AsyncWrite`;
 /// `shutdown` is Node's `end()`: it sends close_notify and half-closes), with
 /// Node's getters.
@@ -118,7 +122,7 @@ impl TlsSocket {
             session_rx,
             bytes_written: 0,
             bytes_read: 0,
-            max_send_fragment: 16384,
+            max_send_fragment: FULL_RECORD,
             read_error: None,
             write_waker: None,
             guard,
@@ -494,11 +498,16 @@ impl AsyncWrite for TlsSocket {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        // One write is at most one record of `max_send_fragment` bytes
-        // (setMaxSendFragment).
-        let n = buf.len().min(self.max_send_fragment);
-        // Handed to rustls in pieces so that its copy into the record is made
-        // in small `memcpy`s (see `copy`); it still seals one record.
+        // With setMaxSendFragment below a full record, one write is one record
+        // of at most that size. At full size, up to four records go at once:
+        // rustls cuts them at 16 KiB and they leave in one `writev`.
+        let n = if self.max_send_fragment >= FULL_RECORD {
+            buf.len().min(copy::MAX_WRITE)
+        } else {
+            buf.len().min(self.max_send_fragment)
+        };
+        // Handed to rustls in pieces so that its copy into each record is made
+        // in small `memcpy`s (see `copy`); records stay full.
         let (pieces, used) = copy::pieces(&buf[..n]);
         let res = Pin::new(&mut self.stream).poll_write_vectored(cx, &pieces[..used]);
         if let Poll::Ready(Ok(w)) = &res {

@@ -360,8 +360,11 @@ async fn bulk_data_crosses_piece_and_record_boundaries_intact() {
     let sender = tokio::spawn({
         let data = data.clone();
         async move {
-            // Four full records first, then writes of every awkward size.
-            let mut at = 0;
+            // One 64 KiB write (four full records in one go), four 16 KiB
+            // writes, then writes of every awkward size.
+            writer.write_all(&data[..65_536]).await.expect("write");
+            writer.flush().await.expect("flush");
+            let mut at = 65_536;
             for _ in 0..4 {
                 writer
                     .write_all(&data[at..at + 16_384])
@@ -412,7 +415,10 @@ async fn bulk_data_crosses_piece_and_record_boundaries_intact() {
         .iter()
         .filter(|len| **len == 16_384 + 1 + 16)
         .count();
-    assert!(full >= 4, "16 KiB writes went out as {full} full records");
+    assert!(
+        full >= 8,
+        "64 KiB and 16 KiB writes went out as {full} full records"
+    );
 }
 
 /// A record that fails to decrypt after good data: the read that got the
@@ -461,4 +467,108 @@ async fn data_before_a_corrupt_record_is_delivered_then_the_error() {
     let error = error.expect("the corrupt record is an error, not EOF");
     assert_eq!(error.kind(), std::io::ErrorKind::InvalidData, "{error}");
     drop((upstream, downstream));
+}
+
+/// A stream that takes vectored writes (as a TCP socket does) and logs how
+/// many bytes each write call carried.
+struct CountingWrites<S> {
+    inner: S,
+    writes: std::sync::Arc<std::sync::Mutex<Vec<usize>>>,
+}
+
+impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for CountingWrites<S> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for CountingWrites<S> {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        self.poll_write_vectored(cx, &[std::io::IoSlice::new(buf)])
+    }
+
+    fn poll_write_vectored(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        // All or nothing, so that one call is one logged write.
+        let joined: Vec<u8> = bufs.iter().flat_map(|b| b.iter().copied()).collect();
+        let res = std::pin::Pin::new(&mut self.inner).poll_write(cx, &joined);
+        if let std::task::Poll::Ready(Ok(n)) = &res {
+            assert_eq!(*n, joined.len(), "the duplex is large enough");
+            self.writes.lock().unwrap().push(*n);
+        }
+        res
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_64_kib_write_leaves_as_four_full_records_in_one_socket_write() {
+    let pki = Pki::new();
+    let (a, b) = tokio::io::duplex(1 << 20);
+    let writes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let counted = CountingWrites {
+        inner: a,
+        writes: writes.clone(),
+    };
+    let server = tokio::spawn({
+        let opts = server_options(&pki);
+        async move {
+            let mut s = tls_node::TlsSocket::wrap(b, opts).await.expect("server");
+            let mut got = vec![0u8; 65_536 + 1000];
+            s.read_exact(&mut got).await.expect("read");
+            got
+        }
+    });
+    let mut client = tls_node::TlsSocket::wrap(counted, client_options(&pki))
+        .await
+        .expect("client");
+    assert_eq!(client.get_protocol(), Some("TLSv1.3"));
+    writes.lock().unwrap().clear();
+    let data: Vec<u8> = (0..66_536u32).map(|i| (i % 247) as u8).collect();
+    client.write_all(&data[..65_536]).await.expect("write");
+    client.flush().await.expect("flush");
+    // With setMaxSendFragment lowered, one record per write, as before.
+    assert!(client.set_max_send_fragment(512));
+    client.write_all(&data[65_536..]).await.expect("write");
+    client.flush().await.expect("flush");
+    let got = tokio::time::timeout(T, server)
+        .await
+        .expect("in time")
+        .expect("join");
+    assert!(got == data, "data differs");
+    // TLS 1.3 record: 5-byte header, 16 384 bytes, content type, 16-byte tag.
+    let record = 5 + 16_384 + 1 + 16;
+    let small = |n: usize| 5 + n + 1 + 16;
+    assert_eq!(
+        *writes.lock().unwrap(),
+        vec![4 * record, small(512), small(488)]
+    );
 }

@@ -68,18 +68,19 @@ fn announce(port: u16) {
 /// The echo every server runs: what it reads, it writes back; at EOF it ends
 /// its side too (Node's `socket.pipe(socket)`).
 ///
-/// The read buffer starts small and grows to a TLS record's 16 KiB once a read
-/// fills it, as Node's streams size their reads: an idle connection holds no
-/// 16 KiB application buffer, so `idle-10k` measures the TLS stack rather than
-/// this loop, while bulk echo still moves whole records.
+/// The read buffer starts small and grows to 64 KiB once a read fills it, as
+/// Node's streams size their reads (libuv reads up to 64 KiB): an idle
+/// connection holds no large application buffer, so `idle-10k` measures the
+/// TLS stack rather than this loop, while bulk echo moves up to four records
+/// per read and write, as Node's `socket.pipe(socket)` does.
 async fn echo<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S) {
     let mut buf = vec![0u8; 1024];
     loop {
         match stream.read(&mut buf).await {
             Ok(0) | Err(_) => break,
             Ok(n) => {
-                if n == buf.len() && buf.len() < 16 * 1024 {
-                    buf.resize(16 * 1024, 0);
+                if n == buf.len() && buf.len() < 64 * 1024 {
+                    buf.resize(64 * 1024, 0);
                 }
                 if stream.write_all(&buf[..n]).await.is_err() || stream.flush().await.is_err() {
                     return;
