@@ -76,8 +76,9 @@ pub struct Plan {
     pub scenarios: Vec<String>,
     /// Rounds per scenario (each round runs every server once).
     pub rounds: usize,
-    /// Slices a round's window is cut into for handshake, resumption and bulk
-    /// scenarios: the servers of a round all run, and each slice measures each
+    /// Slices a round's window is cut into for every scenario but `idle-10k`
+    /// (10 000 connections to three servers at once is too many): the servers
+    /// of a round all run, and each slice measures each
     /// server in turn (see `run_round`).
     pub slices: usize,
     /// Measured time of a handshake / resumption run.
@@ -459,9 +460,10 @@ fn slice_bytes(total: usize, slices: usize, k: usize) -> usize {
     mine.max(1) * sealed::MAX_PLAIN
 }
 
-/// One round of a handshake, resumption or bulk scenario: every server of the
-/// round is started and warmed up, then the window is cut into `plan.slices`
-/// slices and each slice measures each server in turn (the others sit idle).
+/// One round of a handshake, resumption, concurrency or bulk scenario: every
+/// server of the round is started and warmed up, then the window (each
+/// level's, for `handshake-concurrency`) is cut into `plan.slices` slices and
+/// each slice measures each server in turn (the others sit idle).
 /// A change in the machine's speed during the round (other tenants, clock)
 /// then falls on every server alike, where one window per server, taken
 /// seconds apart, gave rounds whose ratios spread from 0.85 to 1.25. Returns
@@ -540,8 +542,45 @@ async fn run_round(
                 ]);
             }
         }
-        Kind::Idle | Kind::Concurrency => {
-            return Err("run_round runs handshake and bulk scenarios".into());
+        Kind::Concurrency => {
+            // Per level: warm-up, then that level's window in slices, as above.
+            let mut levels = vec![Metrics::new(); servers.len()];
+            let (mut cpu, mut ops) = (vec![0.0; servers.len()], vec![0.0; servers.len()]);
+            let slice = plan.window / u32::try_from(slices)?;
+            for &level in &plan.levels {
+                let configs = servers
+                    .iter()
+                    .map(|_| make_configs(&spec, level))
+                    .collect::<Res<Vec<_>>>()?;
+                for (server, c) in servers.iter().zip(&configs) {
+                    client::handshakes(c, server.addr, plan.warmup).await?;
+                }
+                let mut at_level = vec![Totals::default(); servers.len()];
+                for k in 0..slices {
+                    for i in slice_order(servers.len(), k) {
+                        let before = cpu_seconds(servers[i].pid, ticks)?;
+                        let o = client::handshakes(&configs[i], servers[i].addr, slice).await?;
+                        let t = &mut at_level[i];
+                        t.cpu += cpu_seconds(servers[i].pid, ticks)? - before;
+                        t.ops += o.ops;
+                        t.elapsed += o.elapsed;
+                    }
+                }
+                for (i, t) in at_level.iter().enumerate() {
+                    let n = count(t.ops);
+                    levels[i].push((format!("c{level}_ops_per_s"), n / t.elapsed.as_secs_f64()));
+                    levels[i].push((format!("c{level}_cpu_us_per_op"), t.cpu * 1e6 / n));
+                    cpu[i] += t.cpu;
+                    ops[i] += n;
+                }
+            }
+            for (i, mut m) in levels.into_iter().enumerate() {
+                m.push(("cpu_us_per_op".to_owned(), cpu[i] * 1e6 / ops[i]));
+                out.push(m);
+            }
+        }
+        Kind::Idle => {
+            return Err("run_round runs handshake, concurrency and bulk scenarios".into());
         }
     }
     Ok(out)
@@ -607,27 +646,10 @@ async fn run_one(
     let mut m: Metrics = Vec::new();
     let mut put = |k: &str, v: f64| m.push((k.to_owned(), v));
     match s.kind {
-        Kind::Handshakes | Kind::Bulk => {
-            return Err("handshake and bulk scenarios run in rounds (run_round)".into());
-        }
-        Kind::Concurrency => {
-            let (mut total_cpu, mut total_ops) = (0.0, 0.0);
-            for &level in &plan.levels {
-                let configs = make_configs(&spec, level)?;
-                client::handshakes(&configs, addr, plan.warmup).await?;
-                let before = cpu_seconds(pid, ticks)?;
-                let ops = client::handshakes(&configs, addr, plan.window).await?;
-                let cpu = cpu_seconds(pid, ticks)? - before;
-                let n = count(ops.ops);
-                put(
-                    &format!("c{level}_ops_per_s"),
-                    n / ops.elapsed.as_secs_f64(),
-                );
-                put(&format!("c{level}_cpu_us_per_op"), cpu * 1e6 / n);
-                total_cpu += cpu;
-                total_ops += n;
-            }
-            put("cpu_us_per_op", total_cpu * 1e6 / total_ops);
+        Kind::Handshakes | Kind::Bulk | Kind::Concurrency => {
+            return Err(
+                "handshake, concurrency and bulk scenarios run in rounds (run_round)".into(),
+            );
         }
         Kind::Idle => {
             let config = client::config(&spec)?;
@@ -801,7 +823,7 @@ pub fn run(plan: &Plan) -> Res<Report> {
         };
         for round in 0..plan.rounds {
             let order = &orders[round % orders.len()];
-            if matches!(s.kind, Kind::Handshakes | Kind::Bulk) {
+            if s.kind != Kind::Idle {
                 let kinds: Vec<ServerKind> = order.iter().map(|&i| servers[i]).collect();
                 if plan.verbose {
                     let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
