@@ -71,9 +71,7 @@ impl ReadAhead {
                 let n = ahead.filled().len();
                 if n == 0 {
                     // End of stream: nothing more will need the buffer.
-                    self.buf = Vec::new();
-                    self.start = 0;
-                    self.end = 0;
+                    *self = ReadAhead::default();
                     return Poll::Ready(Ok(()));
                 }
                 self.end = n;
@@ -82,9 +80,7 @@ impl ReadAhead {
             }
             Poll::Pending => {
                 // Drained and the socket is quiet: give the memory back.
-                self.buf = Vec::new();
-                self.start = 0;
-                self.end = 0;
+                *self = ReadAhead::default();
                 Poll::Pending
             }
             Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
@@ -98,10 +94,22 @@ mod tests {
     use std::collections::VecDeque;
 
     /// A socket that has `chunks` arriving one per read (`None`: nothing yet),
-    /// and that records how much each read asked for.
+    /// then end of stream or the error `then`, and that records how much each
+    /// read asked for.
     struct Script {
         chunks: VecDeque<Option<Vec<u8>>>,
+        then: Option<io::ErrorKind>,
         asked: Vec<usize>,
+    }
+
+    impl Script {
+        fn new(chunks: impl Into<VecDeque<Option<Vec<u8>>>>) -> Self {
+            Script {
+                chunks: chunks.into(),
+                then: None,
+                asked: Vec::new(),
+            }
+        }
     }
 
     impl AsyncRead for Script {
@@ -112,8 +120,10 @@ mod tests {
         ) -> Poll<io::Result<()>> {
             self.asked.push(buf.remaining());
             match self.chunks.pop_front() {
-                // End of the script is end of stream.
-                None => Poll::Ready(Ok(())),
+                None => match self.then {
+                    Some(kind) => Poll::Ready(Err(kind.into())),
+                    None => Poll::Ready(Ok(())),
+                },
                 Some(None) => Poll::Pending,
                 Some(Some(mut c)) => {
                     let n = c.len().min(buf.remaining());
@@ -132,8 +142,13 @@ mod tests {
     }
 
     /// Reads through `ahead` in `size`-byte requests, as rustls does, until
-    /// end of stream; returns what came out and how often a read was pending.
-    fn drain(ahead: &mut ReadAhead, io: &mut Script, size: usize) -> (Vec<u8>, usize) {
+    /// end of stream or an error; returns what came out, how often a read was
+    /// pending, and how it ended.
+    fn drain(
+        ahead: &mut ReadAhead,
+        io: &mut Script,
+        size: usize,
+    ) -> (Vec<u8>, usize, io::Result<()>) {
         let mut cx = Context::from_waker(std::task::Waker::noop());
         let mut got = Vec::new();
         let mut pending = 0;
@@ -145,21 +160,19 @@ mod tests {
                     pending += 1;
                     assert!(!ahead.is_allocated(), "kept the buffer while idle");
                 }
-                Poll::Ready(Ok(())) if out.filled().is_empty() => return (got, pending),
+                Poll::Ready(Ok(())) if out.filled().is_empty() => return (got, pending, Ok(())),
                 Poll::Ready(Ok(())) => got.extend_from_slice(out.filled()),
-                Poll::Ready(Err(e)) => panic!("{e}"),
+                Poll::Ready(Err(e)) => return (got, pending, Err(e)),
             }
         }
     }
 
     #[test]
     fn small_reads_go_straight_to_the_socket_and_allocate_nothing() {
-        let mut io = Script {
-            chunks: [Some(bytes(0, 517)), None, Some(bytes(517, 100))].into(),
-            asked: Vec::new(),
-        };
+        let mut io = Script::new([Some(bytes(0, 517)), None, Some(bytes(517, 100))]);
         let mut ahead = ReadAhead::default();
-        let (got, pending) = drain(&mut ahead, &mut io, 4096);
+        let (got, pending, end) = drain(&mut ahead, &mut io, 4096);
+        assert!(end.is_ok());
         assert_eq!(got, bytes(0, 617));
         assert_eq!(pending, 1);
         assert!(io.asked.iter().all(|&n| n == 4096), "{:?}", io.asked);
@@ -180,12 +193,10 @@ mod tests {
             }
             at += n;
         }
-        let mut io = Script {
-            chunks,
-            asked: Vec::new(),
-        };
+        let mut io = Script::new(chunks);
         let mut ahead = ReadAhead::default();
-        let (got, pending) = drain(&mut ahead, &mut io, 4096);
+        let (got, pending, end) = drain(&mut ahead, &mut io, 4096);
+        assert!(end.is_ok());
         assert!(got == bytes(0, total), "bytes lost or reordered");
         assert_eq!(pending, 1);
         // Without read-ahead: 256 socket reads of 4 KiB.
@@ -201,36 +212,12 @@ mod tests {
 
     #[test]
     fn an_error_comes_after_the_bytes_read_before_it() {
-        struct Failing(Script);
-        impl AsyncRead for Failing {
-            fn poll_read(
-                mut self: Pin<&mut Self>,
-                cx: &mut Context<'_>,
-                buf: &mut ReadBuf<'_>,
-            ) -> Poll<io::Result<()>> {
-                if self.0.chunks.is_empty() {
-                    return Poll::Ready(Err(io::ErrorKind::ConnectionReset.into()));
-                }
-                Pin::new(&mut self.0).poll_read(cx, buf)
-            }
-        }
-        let mut io = Failing(Script {
-            chunks: [Some(bytes(0, 4096)), Some(bytes(4096, 10_000))].into(),
-            asked: Vec::new(),
-        });
-        let mut cx = Context::from_waker(std::task::Waker::noop());
+        let mut io = Script::new([Some(bytes(0, 4096)), Some(bytes(4096, 10_000))]);
+        io.then = Some(io::ErrorKind::ConnectionReset);
         let mut ahead = ReadAhead::default();
-        let mut got = Vec::new();
-        let err = loop {
-            let mut space = [0u8; 4096];
-            let mut out = ReadBuf::new(&mut space);
-            match ahead.poll_read(&mut io, &mut cx, &mut out) {
-                Poll::Ready(Ok(())) => got.extend_from_slice(out.filled()),
-                Poll::Ready(Err(e)) => break e,
-                Poll::Pending => panic!("pending"),
-            }
-        };
-        assert_eq!(err.kind(), io::ErrorKind::ConnectionReset);
+        let (got, pending, end) = drain(&mut ahead, &mut io, 4096);
+        assert_eq!(pending, 0);
+        assert_eq!(end.unwrap_err().kind(), io::ErrorKind::ConnectionReset);
         assert!(got == bytes(0, 14_096));
     }
 }

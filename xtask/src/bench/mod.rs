@@ -486,30 +486,10 @@ async fn run_round(
         .collect::<Res<Vec<_>>>()?;
     let spec = client_spec(s, files);
     let slices = plan.slices.max(1);
-    let mut totals = vec![Totals::default(); servers.len()];
     let mut out = Vec::with_capacity(servers.len());
     match s.kind {
         Kind::Handshakes => {
-            // Each server has its own client session stores.
-            let configs = servers
-                .iter()
-                .map(|_| make_configs(&spec, plan.concurrency))
-                .collect::<Res<Vec<_>>>()?;
-            for (server, c) in servers.iter().zip(&configs) {
-                client::handshakes(c, server.addr, plan.warmup).await?;
-            }
-            let slice = plan.window / u32::try_from(slices)?;
-            for k in 0..slices {
-                for i in slice_order(servers.len(), k) {
-                    let before = cpu_seconds(servers[i].pid, ticks)?;
-                    let o = client::handshakes(&configs[i], servers[i].addr, slice).await?;
-                    let t = &mut totals[i];
-                    t.cpu += cpu_seconds(servers[i].pid, ticks)? - before;
-                    t.ops += o.ops;
-                    t.resumed += o.resumed;
-                    t.elapsed += o.elapsed;
-                }
-            }
+            let totals = sliced_handshakes(plan, &spec, &servers, plan.concurrency, ticks).await?;
             for (server, t) in servers.iter().zip(&totals) {
                 out.push(handshake_metrics(plan, s, &spec, server, t, ticks).await?);
             }
@@ -519,6 +499,7 @@ async fn run_round(
             let mut config = (*client::config(&spec)?).clone();
             config.enable_secret_extraction = true;
             let config = Arc::new(config);
+            let mut totals = vec![Totals::default(); servers.len()];
             for server in &servers {
                 sealed::bulk(&config, server.addr, plan.bulk_bytes.min(1 << 20)).await?;
             }
@@ -546,26 +527,8 @@ async fn run_round(
             // Per level: warm-up, then that level's window in slices, as above.
             let mut levels = vec![Metrics::new(); servers.len()];
             let (mut cpu, mut ops) = (vec![0.0; servers.len()], vec![0.0; servers.len()]);
-            let slice = plan.window / u32::try_from(slices)?;
             for &level in &plan.levels {
-                let configs = servers
-                    .iter()
-                    .map(|_| make_configs(&spec, level))
-                    .collect::<Res<Vec<_>>>()?;
-                for (server, c) in servers.iter().zip(&configs) {
-                    client::handshakes(c, server.addr, plan.warmup).await?;
-                }
-                let mut at_level = vec![Totals::default(); servers.len()];
-                for k in 0..slices {
-                    for i in slice_order(servers.len(), k) {
-                        let before = cpu_seconds(servers[i].pid, ticks)?;
-                        let o = client::handshakes(&configs[i], servers[i].addr, slice).await?;
-                        let t = &mut at_level[i];
-                        t.cpu += cpu_seconds(servers[i].pid, ticks)? - before;
-                        t.ops += o.ops;
-                        t.elapsed += o.elapsed;
-                    }
-                }
+                let at_level = sliced_handshakes(plan, &spec, &servers, level, ticks).await?;
                 for (i, t) in at_level.iter().enumerate() {
                     let n = count(t.ops);
                     levels[i].push((format!("c{level}_ops_per_s"), n / t.elapsed.as_secs_f64()));
@@ -584,6 +547,41 @@ async fn run_round(
         }
     }
     Ok(out)
+}
+
+/// Handshakes against each of `servers` with `workers` concurrent clients
+/// (each server its own client configs and session stores): a warm-up, then
+/// `plan.window` cut into slices, each slice measuring every server in turn.
+/// The servers' totals, in their order.
+async fn sliced_handshakes(
+    plan: &Plan,
+    spec: &ClientSpec,
+    servers: &[ServerProc],
+    workers: usize,
+    ticks: f64,
+) -> Res<Vec<Totals>> {
+    let configs = servers
+        .iter()
+        .map(|_| make_configs(spec, workers))
+        .collect::<Res<Vec<_>>>()?;
+    for (server, c) in servers.iter().zip(&configs) {
+        client::handshakes(c, server.addr, plan.warmup).await?;
+    }
+    let slices = plan.slices.max(1);
+    let slice = plan.window / u32::try_from(slices)?;
+    let mut totals = vec![Totals::default(); servers.len()];
+    for k in 0..slices {
+        for i in slice_order(servers.len(), k) {
+            let before = cpu_seconds(servers[i].pid, ticks)?;
+            let o = client::handshakes(&configs[i], servers[i].addr, slice).await?;
+            let t = &mut totals[i];
+            t.cpu += cpu_seconds(servers[i].pid, ticks)? - before;
+            t.ops += o.ops;
+            t.resumed += o.resumed;
+            t.elapsed += o.elapsed;
+        }
+    }
+    Ok(totals)
 }
 
 /// The metrics of a handshake or resumption scenario from one server's totals.

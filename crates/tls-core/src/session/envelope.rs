@@ -9,16 +9,40 @@
 use super::settings::SessionSettings;
 
 const MAGIC: &[u8; 4] = b"NTS1";
-const HEADER: usize = 4 + 8 + 4 + 1;
+const HEADER: usize = 4 + STAMP_LEN + 1;
+
+/// A session's creation time (8 bytes) and the `sessionTimeout` then in force
+/// (4), as OpenSSL's session keeps them. Records here and tickets
+/// (`ticket_keys.rs`) carry one.
+pub(crate) const STAMP_LEN: usize = 12;
+
+/// The stamp of a session created now (`None` without a clock).
+pub(crate) fn stamp(settings: &SessionSettings) -> Option<[u8; STAMP_LEN]> {
+    let mut stamp = [0u8; STAMP_LEN];
+    stamp[..8].copy_from_slice(&settings.now()?.to_be_bytes());
+    stamp[8..].copy_from_slice(&settings.session_timeout.secs().to_be_bytes());
+    Some(stamp)
+}
+
+/// Whether a session with this stamp may still be resumed: OpenSSL's rule,
+/// expired once `now - time > timeout`; a creation time in the future (clock
+/// stepped back) counts as age 0. Without a clock nothing is resumed.
+pub(crate) fn is_fresh(settings: &SessionSettings, stamp: &[u8; STAMP_LEN]) -> bool {
+    let (issued, timeout) = stamp.split_at(8);
+    let issued = u64::from_be_bytes(issued.try_into().unwrap_or_default());
+    let timeout = u64::from(u32::from_be_bytes(timeout.try_into().unwrap_or_default()));
+    settings
+        .now()
+        .is_some_and(|now| now.saturating_sub(issued) <= timeout)
+}
 
 /// Wraps rustls's `value` for a session created now (`None` without a clock).
 pub(crate) fn seal(settings: &SessionSettings, value: &[u8]) -> Option<Vec<u8>> {
-    let now = settings.now()?;
+    let stamp = stamp(settings)?;
     let ctx = settings.session_id_context.as_bytes();
     let mut out = Vec::with_capacity(HEADER + ctx.len() + value.len());
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&now.to_be_bytes());
-    out.extend_from_slice(&settings.session_timeout.secs().to_be_bytes());
+    out.extend_from_slice(&stamp);
     // The context is at most 32 bytes (SessionIdContext enforces it).
     out.push(ctx.len() as u8);
     out.extend_from_slice(ctx);
@@ -43,12 +67,6 @@ pub(crate) fn open<'a>(settings: &SessionSettings, record: &'a [u8]) -> Result<&
     if &header[..4] != MAGIC {
         return Err(Rejected::Malformed);
     }
-    let mut issued = [0u8; 8];
-    issued.copy_from_slice(&header[4..12]);
-    let issued = u64::from_be_bytes(issued);
-    let mut timeout = [0u8; 4];
-    timeout.copy_from_slice(&header[12..16]);
-    let timeout = u64::from(u32::from_be_bytes(timeout));
     let ctx_len = usize::from(header[16]);
     let ctx = record
         .get(HEADER..HEADER + ctx_len)
@@ -56,10 +74,10 @@ pub(crate) fn open<'a>(settings: &SessionSettings, record: &'a [u8]) -> Result<&
     if ctx != settings.session_id_context.as_bytes() {
         return Err(Rejected::OtherContext);
     }
-    let now = settings.now().ok_or(Rejected::Expired)?;
-    // OpenSSL: a session is expired once `now - time > timeout`. A creation
-    // time in the future (clock stepped back) counts as age 0, as in OpenSSL.
-    if now.saturating_sub(issued) > timeout {
+    let stamp: &[u8; STAMP_LEN] = header[4..4 + STAMP_LEN]
+        .try_into()
+        .map_err(|_| Rejected::Malformed)?;
+    if !is_fresh(settings, stamp) {
         return Err(Rejected::Expired);
     }
     Ok(&record[HEADER + ctx_len..])

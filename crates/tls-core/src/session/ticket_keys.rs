@@ -19,6 +19,7 @@ use ring::hkdf;
 use ring::rand::{SecureRandom, SystemRandom};
 use rustls::server::ProducesTickets;
 
+use super::envelope::{self, STAMP_LEN};
 use super::settings::{SessionIdContext, SessionSettings};
 use crate::{Error, Result};
 
@@ -197,7 +198,7 @@ impl ProducesTickets for SessionTicketer {
     }
 
     fn encrypt(&self, plain: &[u8]) -> Option<Vec<u8>> {
-        let now = self.settings.now()?;
+        let stamp = envelope::stamp(&self.settings)?;
         let mut nonce = [0u8; NONCE_LEN];
         self.rng.fill(&mut nonce).ok()?;
         let active = self.read();
@@ -208,8 +209,7 @@ impl ProducesTickets for SessionTicketer {
         );
         ticket.extend_from_slice(name);
         ticket.extend_from_slice(&nonce);
-        ticket.extend_from_slice(&now.to_be_bytes());
-        ticket.extend_from_slice(&self.settings.session_timeout.secs().to_be_bytes());
+        ticket.extend_from_slice(&stamp);
         ticket.extend_from_slice(plain);
         let aad = AdditionalData::new(name, &self.settings);
         let tag = active
@@ -249,13 +249,8 @@ impl ProducesTickets for SessionTicketer {
             )
             .ok()?
             .len();
-        let stamp: [u8; STAMP_LEN] = sealed.get(..STAMP_LEN)?.try_into().ok()?;
-        let (issued, timeout) = stamp.split_at(8);
-        let issued = u64::from_be_bytes(issued.try_into().ok()?);
-        let timeout = u64::from(u32::from_be_bytes(timeout.try_into().ok()?));
-        // OpenSSL: expired once `now - time > timeout`; a creation time in the
-        // future (clock stepped back) is age 0. No clock: no resumption.
-        if self.settings.now()?.saturating_sub(issued) > timeout {
+        let stamp: &[u8; STAMP_LEN] = sealed.get(..STAMP_LEN)?.try_into().ok()?;
+        if !envelope::is_fresh(&self.settings, stamp) {
             return None;
         }
         sealed.truncate(opened);
@@ -263,11 +258,6 @@ impl ProducesTickets for SessionTicketer {
         Some(sealed)
     }
 }
-
-/// What a ticket seals before rustls's session value: its creation time (8
-/// bytes) and the `sessionTimeout` then in force (4), as OpenSSL's session
-/// keeps them.
-const STAMP_LEN: usize = 12;
 
 /// The AEAD's additional data: key name and `sessionIdContext`. Binding the
 /// context here rather than carrying it keeps tickets short (rustls hashes
